@@ -1,0 +1,175 @@
+/* CPU lifecycle and state access: creation, RESET state, and the
+ * accessors loaders, the CLI and scripts use. */
+#include "cpu/cpu.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/block.h"
+#include "cpu/blockcache.h"
+#include "cpu/flags.h"
+#include "cpu/mem.h"
+#include "cpu/state.h"
+
+struct cpu *cpu_create(const struct bus *bus, struct code_cache *cc,
+		       const struct cpu_model *model, unsigned apic_id)
+{
+	struct cpu *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->bus = bus;
+	c->cc = cc;
+	c->model = model ? *model : *model_default();
+	c->apic_id = apic_id;
+	c->block_cache_on = true;
+	code_cache_add_cpu(cc, c);
+	cpu_reset(c);
+	return c;
+}
+
+void cpu_destroy(struct cpu *c)
+{
+	if (!c)
+		return;
+	code_cache_remove_cpu(c->cc, c);
+	free(c);
+}
+
+static void set_seg(struct seg *s, uint16_t sel, uint64_t base,
+		    uint32_t limit, uint32_t attr)
+{
+	s->sel = sel;
+	s->base = base;
+	s->limit = limit;
+	s->attr = attr;
+}
+
+/* SDM Vol. 3A 9.1.1, table 9-1: the state after RESET. */
+void cpu_reset(struct cpu *c)
+{
+	const uint32_t data_attr = 0x93;  /* present, R/W data, accessed */
+	uint32_t sig[4];
+
+	memset(c->gpr, 0, sizeof(c->gpr));
+	model_cpuid(&c->model, 1, 0, sig);
+	c->gpr[REG_RDX] = sig[0];
+	c->rip = c->next_rip = 0xfff0;
+	c->rflags = 2;
+	flags_set_arith(c, 0);
+	set_seg(&c->seg[SEG_CS], 0xf000, 0xffff0000, 0xffff, 0x9b);
+	for (int s = SEG_ES; s <= SEG_GS; s++)
+		if (s != SEG_CS)
+			set_seg(&c->seg[s], 0, 0, 0xffff, data_attr);
+	set_seg(&c->seg[SEG_LDTR], 0, 0, 0xffff, 0x82);
+	set_seg(&c->seg[SEG_TR], 0, 0, 0xffff, 0x8b);
+	c->gdtr = (struct dtr){ 0, 0xffff };
+	c->idtr = (struct dtr){ 0, 0xffff };
+	c->cr0 = 0x60000010;
+	c->cr2 = c->cr3 = c->cr4 = c->cr8 = 0;
+	c->xcr0 = 1;
+	memset(c->dr, 0, sizeof(c->dr));
+	c->dr[6] = 0xffff0ff0;
+	c->dr[7] = 0x400;
+	c->efer = 0;
+	c->pkru = 0;
+	c->cpl = 0;
+	c->star = c->lstar = c->cstar = c->fmask = 0;
+	c->kernel_gs_base = c->tsc_aux = 0;
+	c->sysenter_cs = c->sysenter_esp = c->sysenter_eip = 0;
+	c->pat = 0x0007040600070406ull;
+	c->apic_base = 0xfee00000ull | (1u << 11) | (c->apic_id == 0 ? 1u << 8 : 0);
+	c->misc_enable = c->model.misc_enable;
+	c->feature_control = c->model.feature_control;
+	c->tsc_offset = 0;
+	c->mtrr_def_type = 0;
+	memset(c->mtrr_fixed, 0, sizeof(c->mtrr_fixed));
+	memset(c->mtrr_var, 0, sizeof(c->mtrr_var));
+	c->intr_line = false;
+	c->nmi_pending = c->nmi_blocked = false;
+	c->halted = false;
+	c->shadow_icount = 0;
+	c->attention = 0;
+	c->delivering = 0;
+	c->shut_down = false;
+	c->shutdown_reason[0] = 0;
+	memset(&c->fault, 0, sizeof(c->fault));
+	tlb_flush_all(c);
+}
+
+void cpu_enter_flat_protected_mode(struct cpu *c)
+{
+	const uint32_t code32 = 0x9b | SEG_ATTR_DB | SEG_ATTR_G;
+	const uint32_t data32 = 0x93 | SEG_ATTR_DB | SEG_ATTR_G;
+	/* Selectors as QEMU's multiboot loader uses them. */
+	set_seg(&c->seg[SEG_CS], 0x10, 0, 0xffffffff, code32);
+	for (int s = SEG_ES; s <= SEG_GS; s++)
+		if (s != SEG_CS)
+			set_seg(&c->seg[s], 0x18, 0, 0xffffffff, data32);
+	c->cr0 = (c->cr0 | 0x11) & ~0x80000000ull;
+	c->cpl = 0;
+	flags_write(c, 2, ~0ull);
+	tlb_flush_all(c);
+}
+
+void cpu_request_stop(struct cpu *c)
+{
+	c->attention |= ATTN_STOP;
+}
+
+void cpu_set_intr(struct cpu *c, bool level)
+{
+	c->intr_line = level;
+	if (level && (c->rflags & FLAG_IF))
+		c->attention |= ATTN_INTR;
+}
+
+void cpu_raise_nmi(struct cpu *c)
+{
+	c->nmi_pending = true;
+	c->attention |= ATTN_NMI;
+}
+
+void cpu_set_block_cache(struct cpu *c, bool enabled)
+{
+	c->block_cache_on = enabled;
+}
+
+uint64_t cpu_icount(const struct cpu *c)
+{
+	return c->icount;
+}
+
+uint64_t cpu_get_gpr(const struct cpu *c, int reg)
+{
+	return c->gpr[reg & 15];
+}
+
+void cpu_set_gpr(struct cpu *c, int reg, uint64_t val)
+{
+	c->gpr[reg & 15] = val;
+}
+
+uint64_t cpu_get_rip(const struct cpu *c)
+{
+	return c->rip;
+}
+
+void cpu_set_rip(struct cpu *c, uint64_t rip)
+{
+	c->rip = c->next_rip = rip;
+}
+
+uint64_t cpu_get_rflags(const struct cpu *c)
+{
+	return flags_read(c);
+}
+
+void cpu_set_rflags(struct cpu *c, uint64_t val)
+{
+	flags_write(c, val, ~0ull);
+}
+
+const char *cpu_last_reason(const struct cpu *c)
+{
+	return c->shut_down ? c->shutdown_reason : c->fault.reason;
+}

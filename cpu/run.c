@@ -1,0 +1,325 @@
+/* The execution loop: between instructions it services the attention word
+ * (interrupts, NMI, stop requests, stale code), then runs a decoded block
+ * from the cache, or one freshly decoded instruction when the cache is off
+ * or cannot be used. Both paths call the same handlers. */
+#include "cpu/cpu.h"
+
+#include <string.h>
+
+#include "cpu/block.h"
+#include "cpu/blockcache.h"
+#include "cpu/decode.h"
+#include "cpu/fault.h"
+#include "cpu/flags.h"
+#include "cpu/interrupt.h"
+#include "cpu/mem.h"
+#include "cpu/state.h"
+#include "util/log.h"
+
+#define DR7_ENABLE_BITS 0xffu
+#define DR6_BS (1u << 14)
+
+static uint64_t rip_mask(unsigned code_size)
+{
+	return code_size == 8 ? ~0ull : code_size == 4 ? 0xffffffffull : 0xffff;
+}
+
+/* Linear address of c->rip and how many bytes may be fetched from it
+ * without passing the CS limit (SDM Vol. 3A 5.3). */
+static uint64_t fetch_linear(struct cpu *c, unsigned code_size,
+			     unsigned *avail)
+{
+	const struct seg *cs = &c->seg[SEG_CS];
+	if (code_size == 8) {
+		*avail = 15;
+		return c->rip;
+	}
+	if (c->rip > cs->limit)
+		cpu_gp0(c, "instruction fetch: EIP 0x%llx is beyond the CS limit 0x%x",
+			(unsigned long long)c->rip, cs->limit);
+	uint64_t room = (uint64_t)cs->limit - c->rip + 1;
+	*avail = room < 15 ? (unsigned)room : 15;
+	return (cs->base + c->rip) & 0xffffffffull;
+}
+
+/* Fetches and decodes the instruction at c->rip, touching the second page
+ * only if the instruction really extends into it. */
+static void fetch_decode(struct cpu *c, unsigned code_size, struct insn *i)
+{
+	unsigned avail;
+	uint64_t la = fetch_linear(c, code_size, &avail);
+	uint8_t buf[16];
+	unsigned first = 4096 - (unsigned)(la & 0xfff);
+	if (first > avail)
+		first = avail;
+	mem_fetch(c, la, buf, first);
+	int len = decode_insn(i, buf, first, code_size);
+	if (len == DECODE_NEED_MORE && first < avail) {
+		mem_fetch(c, la + first, buf + first, avail - first);
+		len = decode_insn(i, buf, avail, code_size);
+	}
+	if (len == DECODE_NEED_MORE)
+		cpu_gp0(c, "instruction fetch: the instruction at 0x%llx crosses the CS limit 0x%x",
+			(unsigned long long)c->rip, c->seg[SEG_CS].limit);
+	if (len == DECODE_TOO_LONG)
+		cpu_gp0(c, "instruction at 0x%llx is longer than 15 bytes",
+			(unsigned long long)c->rip);
+}
+
+static inline void execute(struct cpu *c, const struct insn *i, uint64_t mask)
+{
+	c->next_rip = (c->rip + i->len) & mask;
+	i->fn(c, i);
+	c->rip = c->next_rip;
+	c->icount++;
+}
+
+static void step_uncached(struct cpu *c)
+{
+	struct insn i;
+	unsigned code_size = cpu_code_size(c);
+	fetch_decode(c, code_size, &i);
+	execute(c, &i, rip_mask(code_size));
+}
+
+/* Decodes a new block at physical address pa, whose page is host memory
+ * page. Returns NULL when the first instruction cannot be decoded within
+ * the page (it crosses into the next page or the CS limit). */
+static struct block *build_block(struct cpu *c, uint64_t pa,
+				 const uint8_t *page, unsigned avail_limit,
+				 unsigned code_size)
+{
+	struct insn tmp[BLOCK_MAX_INSNS];
+	unsigned off = (unsigned)(pa & 0xfff), n = 0, bytes = 0;
+	while (n < BLOCK_MAX_INSNS) {
+		unsigned avail = 4096 - off - bytes;
+		if (avail > avail_limit - bytes)
+			avail = avail_limit - bytes;
+		if (avail == 0)
+			break;
+		int len = decode_insn(&tmp[n], page + off + bytes,
+				      avail > 15 ? 15 : avail, code_size);
+		if (len < 0)
+			break;
+		bytes += (unsigned)len;
+		uint32_t fl = insn_flags[tmp[n].id];
+		n++;
+		if (fl & (IF_BRANCH | IF_ENDS_BLOCK) || tmp[n - 1].fn == insn_ud)
+			break;
+	}
+	if (n == 0)
+		return NULL;
+	struct block *b = block_alloc(n);
+	if (!b)
+		return NULL;
+	b->pa = pa;
+	b->bytes = bytes;
+	b->n = (uint16_t)n;
+	b->code_size = (uint8_t)code_size;
+	memcpy(b->insns, tmp, n * sizeof(tmp[0]));
+	code_cache_insert(c->cc, b);
+	return b;
+}
+
+/* Finds or builds the block at c->rip and runs it; falls back to one
+ * uncached instruction when the code cannot be cached (MMIO, a page
+ * crossing, a CS limit inside the block). */
+static void step_block(struct cpu *c)
+{
+	unsigned code_size = cpu_code_size(c);
+	unsigned avail;
+	uint64_t la = fetch_linear(c, code_size, &avail);
+	unsigned user = c->cpl == 3;
+	struct tlb_entry *e = &c->tlb.e[user][(la >> 12) & (TLB_SIZE - 1)];
+	if (e->xtag != (la & ~0xfffull)) {
+		/* A fetch through the slow path walks the page tables,
+		 * raises any fault and fills the TLB. */
+		uint8_t byte;
+		mem_fetch(c, la, &byte, 1);
+		if (e->xtag != (la & ~0xfffull)) {
+			step_uncached(c);
+			return;
+		}
+	}
+	uint64_t pa = e->pa | (la & 0xfff);
+	if (!code_cache_tracks(c->cc, pa)) {
+		step_uncached(c);
+		return;
+	}
+	struct block *b = code_cache_find(c->cc, pa, code_size);
+	unsigned limit = code_size == 8 ? 4096 :
+		(unsigned)((uint64_t)c->seg[SEG_CS].limit - c->rip + 1 < 4096 ?
+			   c->seg[SEG_CS].limit - c->rip + 1 : 4096);
+	if (!b) {
+		const uint8_t *page = c->bus->ops->ram_page(c->bus->ctx,
+							    pa & ~0xfffull);
+		if (page)
+			b = build_block(c, pa, page, limit, code_size);
+		if (!b) {
+			step_uncached(c);
+			return;
+		}
+	} else if (b->bytes > limit) {
+		step_uncached(c);
+		return;
+	}
+
+	uint64_t mask = rip_mask(code_size);
+	uint64_t left = c->icount_limit - c->icount;
+	unsigned n = b->n < left ? b->n : (unsigned)left;
+	const struct insn *i = b->insns, *end = i + n;
+	c->attention &= ~(uint32_t)ATTN_CODE_CHANGED;
+	for (; i < end; i++) {
+		execute(c, i, mask);
+		if (c->attention)
+			return;
+	}
+}
+
+/* Single-step path with the debug rules: instruction breakpoints (DR0-3
+ * with DR7 R/W = 00) are faults checked before the instruction unless
+ * RFLAGS.RF = 1; TF gives a single-step trap after it (SDM Vol. 3A 18.3). */
+static void step_debug(struct cpu *c)
+{
+	uint64_t dr7 = c->dr[7];
+	bool rf = c->rflags & FLAG_RF;
+	bool tf = c->rflags & FLAG_TF;
+	if (!rf && (dr7 & DR7_ENABLE_BITS)) {
+		unsigned avail;
+		uint64_t la = fetch_linear(c, cpu_code_size(c), &avail);
+		uint64_t hits = 0;
+		for (unsigned n = 0; n < 4; n++) {
+			bool enabled = (dr7 >> (n * 2)) & 3;
+			unsigned rw = (dr7 >> (16 + n * 4)) & 3;
+			if (enabled && rw == 0 && c->dr[n] == la)
+				hits |= 1u << n;
+		}
+		if (hits) {
+			c->dr[6] = (c->dr[6] & ~0xfull) | hits;
+			cpu_raise(c, EXC_DB, "instruction breakpoint at 0x%llx (DR6 B bits 0x%llx)",
+				  (unsigned long long)la, (unsigned long long)hits);
+		}
+	}
+	uint64_t before = c->icount;
+	step_uncached(c);
+	if (c->icount == before)
+		return;
+	if (rf)
+		c->rflags &= ~(uint64_t)FLAG_RF;
+	bool shadowed = (c->attention & ATTN_SHADOW) &&
+			c->icount <= c->shadow_icount;
+	if (tf && !shadowed) {
+		c->dr[6] |= DR6_BS;
+		c->next_rip = c->rip;
+		intr_deliver(c, EXC_DB, INTR_EXCEPTION, false, 0);
+	}
+}
+
+/* Interrupts and NMI between instructions (SDM Vol. 3A 6.8, 6.9). Returns
+ * true if an event was delivered. */
+static bool take_events(struct cpu *c)
+{
+	if (c->attention & ATTN_SHADOW) {
+		if (c->icount <= c->shadow_icount)
+			return false;
+		c->attention &= ~(uint32_t)ATTN_SHADOW;
+	}
+	if (c->nmi_pending && !c->nmi_blocked) {
+		c->nmi_pending = false;
+		c->attention &= ~(uint32_t)ATTN_NMI;
+		c->halted = false;
+		c->next_rip = c->rip;
+		c->nmi_blocked = true;
+		intr_deliver(c, EXC_NMI, INTR_NMI, false, 0);
+		return true;
+	}
+	if (c->intr_line && (c->rflags & FLAG_IF)) {
+		int vector = c->bus->ops->intr_ack(c->bus->ctx);
+		if (vector >= 0) {
+			c->halted = false;
+			c->next_rip = c->rip;
+			intr_deliver(c, vector, INTR_EXTERNAL, false, 0);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Everything the loop checks between blocks. Returns a stop reason, or
+ * -1 to keep running. */
+static int service(struct cpu *c)
+{
+	if (c->attention & ATTN_STOP) {
+		c->attention &= ~(uint32_t)ATTN_STOP;
+		return CPU_STOP_REQUEST;
+	}
+	c->attention &= ~(uint32_t)(ATTN_CODE_CHANGED | ATTN_MODE);
+	take_events(c);
+	/* ATTN_INTR stays set only while an interrupt could be taken;
+	 * IF changes end a block, so this is re-evaluated in time. */
+	if (!(c->intr_line && (c->rflags & FLAG_IF)))
+		c->attention &= ~(uint32_t)ATTN_INTR;
+	if (c->halted)
+		return CPU_STOP_HALTED;
+	return -1;
+}
+
+/* Principle 4: every exception says why, at the debug level. */
+static void log_fault(const struct cpu *c)
+{
+	const struct fault_info *f = &c->fault;
+	if (!log_enabled(LOG_DEBUG))
+		return;
+	if (f->has_error_code)
+		log_msg(LOG_DEBUG, "cpu", "cpu %u: %s(0x%x) at %04x:%llx: %s",
+			c->apic_id, exc_name(f->vector), f->error_code,
+			c->seg[SEG_CS].sel, (unsigned long long)c->rip, f->reason);
+	else
+		log_msg(LOG_DEBUG, "cpu", "cpu %u: %s at %04x:%llx: %s",
+			c->apic_id, exc_name(f->vector), c->seg[SEG_CS].sel,
+			(unsigned long long)c->rip, f->reason);
+}
+
+enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
+{
+	jmp_buf env;
+	jmp_buf *volatile outer = c->fault_env;
+
+	if (c->shut_down)
+		return CPU_STOP_SHUTDOWN;
+	code_cache_free_dropped(c->cc);
+	c->icount_limit = c->icount + budget;
+	c->fault_env = &env;
+	if (setjmp(env)) {
+		/* A fault unwound here with c->rip at the faulting
+		 * instruction; deliver it (or shut down). */
+		log_fault(c);
+		intr_deliver_fault(c);
+		if (c->shut_down) {
+			c->fault_env = outer;
+			return CPU_STOP_SHUTDOWN;
+		}
+	}
+	for (;;) {
+		if (c->intr_line && (c->rflags & FLAG_IF))
+			c->attention |= ATTN_INTR;
+		if (c->attention || c->halted) {
+			int stop = service(c);
+			if (stop >= 0) {
+				c->fault_env = outer;
+				return (enum cpu_stop)stop;
+			}
+		}
+		if (c->icount >= c->icount_limit) {
+			c->fault_env = outer;
+			return CPU_STOP_BUDGET;
+		}
+		if ((c->rflags & (FLAG_TF | FLAG_RF)) ||
+		    (c->dr[7] & DR7_ENABLE_BITS))
+			step_debug(c);
+		else if (c->block_cache_on)
+			step_block(c);
+		else
+			step_uncached(c);
+	}
+}

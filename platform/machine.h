@@ -1,0 +1,98 @@
+/* The machine: guest RAM, the devices, the CPUs and the loop that runs
+ * them. Built from a configuration (what the command line says) and run
+ * until the guest ends the run. */
+#ifndef PLATFORM_MACHINE_H
+#define PLATFORM_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpu/cpu.h"
+#include "platform/iomap.h"
+#include "platform/ram.h"
+
+#define MACHINE_DEFAULT_RAM (128ull << 20)
+#define MACHINE_MIN_RAM (1ull << 20)
+#define MACHINE_MAX_CPUS 64
+/* Instructions a CPU runs before the loop looks at the machine again. */
+#define MACHINE_QUANTUM 100000
+
+/* Exit statuses for runs the guest did not end through the exit port.
+ * That port gives (v << 1) | 1, which is always odd. */
+#define MACHINE_STATUS_HALTED 2    /* every CPU stopped for good */
+#define MACHINE_STATUS_SHUTDOWN 3  /* triple fault */
+
+enum machine_serial {
+	MACHINE_SERIAL_NONE,   /* output discarded */
+	MACHINE_SERIAL_STDIO,  /* host stdout */
+	MACHINE_SERIAL_FILE,   /* serial_path, truncated */
+};
+
+/* Where port 0xe9 output goes. */
+enum machine_debugcon {
+	MACHINE_DEBUGCON_STDERR,
+	MACHINE_DEBUGCON_SERIAL, /* wherever COM1 goes */
+	MACHINE_DEBUGCON_NONE,
+};
+
+struct machine_config {
+	uint64_t ram_bytes;
+	const char *kernel;      /* multiboot kernel file */
+	const char *append;      /* kernel arguments, or NULL */
+	const char *initrd;      /* multiboot modules, QEMU syntax, or NULL */
+	enum machine_serial serial;
+	const char *serial_path; /* for MACHINE_SERIAL_FILE */
+	enum machine_debugcon debugcon;
+	bool block_cache;
+	unsigned ncpus;
+	uint64_t quantum;
+};
+
+/* How a run ended. */
+enum machine_end {
+	MACHINE_END_NONE,       /* still running */
+	MACHINE_END_DEBUG_EXIT, /* the guest wrote the debug-exit port */
+	MACHINE_END_HALTED,     /* no CPU can ever run again */
+	MACHINE_END_SHUTDOWN,   /* a CPU shut down (triple fault) */
+	MACHINE_END_STOPPED,    /* machine_request_stop() */
+};
+
+struct machine_result {
+	enum machine_end end;
+	int status;          /* exit status for the process */
+	unsigned cpu;        /* the CPU that ended the run */
+	/* One line for the user, without "vmxsim: ", or empty when the guest
+	 * ended the run itself through the exit port. */
+	char message[512];
+};
+
+struct machine;
+
+/* Defaults: 128 MiB, serial to stdout, port 0xe9 to stderr, block cache
+ * on, one CPU. */
+void machine_config_init(struct machine_config *cfg);
+
+/* Builds the machine and loads the kernel. Returns NULL with a one-line
+ * message in err on bad input (unreadable or malformed kernel, kernel
+ * too big for the RAM, serial file that cannot be opened, ...). */
+struct machine *machine_create(const struct machine_config *cfg, char *err,
+			       size_t errlen);
+void machine_destroy(struct machine *m);
+
+/* Runs the CPUs, a quantum at a time, until the run ends. Returns the
+ * exit status and fills res. */
+int machine_run(struct machine *m, struct machine_result *res);
+
+/* Ends the run at the next quantum boundary. Safe in a signal handler. */
+void machine_request_stop(struct machine *m);
+
+/* Retired instructions, all CPUs together. */
+uint64_t machine_icount(const struct machine *m);
+
+unsigned machine_ncpus(const struct machine *m);
+struct cpu *machine_cpu(struct machine *m, unsigned i);
+struct iomap *machine_iomap(struct machine *m);
+struct ram *machine_ram(struct machine *m);
+
+#endif
