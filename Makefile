@@ -32,6 +32,9 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIB := $(BUILD)/libvmxsim.a
 BIN := $(BUILD)/vmxsim
 LIBS := -lm
+# Whole archive: the instruction groups define strong impl_<id> tables that
+# nothing references by name but the weak defaults in cpu/insn_table.c.
+LINK_LIB = -Wl,--whole-archive $(LIB) -Wl,--no-whole-archive
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -53,11 +56,11 @@ $(LIB): $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BIN): $(BUILD)/obj/frontend/main.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(LINK_LIB) $(LIBS)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB) | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) -lcmocka $(LIBS)
+	$(CC) $(CFLAGS) -o $@ $< $(LINK_LIB) $(LDFLAGS) -lcmocka $(LIBS)
 
 include roms/roms.mk
 include tests/tests.mk

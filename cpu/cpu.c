@@ -81,6 +81,9 @@ void cpu_reset(struct cpu *c)
 	c->misc_enable = c->model.misc_enable;
 	c->feature_control = c->model.feature_control;
 	c->tsc_offset = 0;
+	c->tsc_adjust = 0;
+	/* RDRAND's generator: deterministic, distinct per CPU. */
+	c->rand_state = 0x9e3779b97f4a7c15ull * (c->apic_id + 1);
 	c->mtrr_def_type = 0;
 	memset(c->mtrr_fixed, 0, sizeof(c->mtrr_fixed));
 	memset(c->mtrr_var, 0, sizeof(c->mtrr_var));
@@ -88,6 +91,7 @@ void cpu_reset(struct cpu *c)
 	c->nmi_pending = c->nmi_blocked = false;
 	c->halted = false;
 	c->shadow_icount = 0;
+	c->icount = 0;
 	c->attention = 0;
 	c->delivering = 0;
 	c->shut_down = false;

@@ -100,7 +100,7 @@ static unsigned operand_size(unsigned rule, unsigned code_size, bool p66,
 	case SZ_B:
 		return 1;
 	case SZ_Z:
-		return v;
+		return rexw ? 4 : v;
 	case SZ_D64:
 		return m64 ? (p66 && !rexw ? 2 : 8) : v;
 	case SZ_F64:
@@ -116,11 +116,10 @@ static unsigned operand_size(unsigned rule, unsigned code_size, bool p66,
 
 /* 16-bit addressing (SDM Vol. 2A table 2-1): base and index by rm. */
 static const uint8_t base16[8] = {
-	REG_RBX, REG_RBX, REG_RBP, REG_RBP, INSN_REG_NONE, INSN_REG_NONE,
-	REG_RBP, REG_RBX,
+	REG_RBX, REG_RBX, REG_RBP, REG_RBP, REG_RSI, REG_RDI, REG_RBP, REG_RBX,
 };
 static const uint8_t index16[8] = {
-	REG_RSI, REG_RDI, REG_RSI, REG_RDI, REG_RSI, REG_RDI,
+	REG_RSI, REG_RDI, REG_RSI, REG_RDI, INSN_REG_NONE, INSN_REG_NONE,
 	INSN_REG_NONE, INSN_REG_NONE,
 };
 

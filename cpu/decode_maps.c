@@ -17,10 +17,11 @@
 #define N(id_, sz, im) L(id_, sz, im, 0)
 #define M(id_, sz, im, fl) L(id_, sz, im, DF_MODRM | (fl))
 /* A form that is #UD in 64-bit mode, or outside it. */
-#define N_INV64(id_, sz, im, what)                                         \
+#define L_INV64(id_, sz, im, fl, what)                                     \
 	{ .sel = SEL_LEAF, .id = INSN_##id_, .size = SZ_##sz,              \
-	  .imm = IMM_##im, .flags = DF_INV64,                              \
+	  .imm = IMM_##im, .flags = DF_INV64 | (fl),                       \
 	  .reason = what " is not valid in 64-bit mode" }
+#define N_INV64(id_, sz, im, what) L_INV64(id_, sz, im, 0, what)
 #define L_ONLY64(id_, sz, im, fl, what)                                    \
 	{ .sel = SEL_LEAF, .id = INSN_##id_, .size = SZ_##sz,              \
 	  .imm = IMM_##im, .flags = DF_ONLY64 | (fl),                      \
@@ -150,10 +151,14 @@ const struct dec_node dec_map_1byte[256] = {
 	[0x80] = GRP1(EbIb, B, B, DF_RM8),
 	[0x81] = GRP1(EvIz, V, Z, 0),
 	/* 82 is an alias of 80, #UD in 64-bit mode */
-	[0x82] = G(N_INV64(ADD_EbIb, B, B, "82 /0"), N_INV64(OR_EbIb, B, B, "82 /1"),
-		   N_INV64(ADC_EbIb, B, B, "82 /2"), N_INV64(SBB_EbIb, B, B, "82 /3"),
-		   N_INV64(AND_EbIb, B, B, "82 /4"), N_INV64(SUB_EbIb, B, B, "82 /5"),
-		   N_INV64(XOR_EbIb, B, B, "82 /6"), N_INV64(CMP_EbIb, B, B, "82 /7")),
+	[0x82] = G(L_INV64(ADD_EbIb, B, B, DF_RM8, "82 /0"),
+		   L_INV64(OR_EbIb, B, B, DF_RM8, "82 /1"),
+		   L_INV64(ADC_EbIb, B, B, DF_RM8, "82 /2"),
+		   L_INV64(SBB_EbIb, B, B, DF_RM8, "82 /3"),
+		   L_INV64(AND_EbIb, B, B, DF_RM8, "82 /4"),
+		   L_INV64(SUB_EbIb, B, B, DF_RM8, "82 /5"),
+		   L_INV64(XOR_EbIb, B, B, DF_RM8, "82 /6"),
+		   L_INV64(CMP_EbIb, B, B, DF_RM8, "82 /7")),
 	[0x83] = GRP1(EvIb, V, SB, 0),
 	[0x84] = M(TEST_EbGb, B, NONE, R8),
 	[0x85] = M(TEST_EvGv, V, NONE, 0),
@@ -280,8 +285,12 @@ static const struct dec_node grp7_reg[8] = {
 	   VMX("VMXOFF (0F 01 C4)"), NSUP("PCONFIG (0F 01 C5)", "PCONFIG"),
 	   RSVD, RSVD),
 	RM(L(MONITOR, V, NONE, 0), L(MWAIT, V, NONE, 0), NP(L(CLAC, V, NONE, 0)),
-	   NP(L(STAC, V, NONE, 0)), RSVD, RSVD, RSVD,
-	   NSUP("ENCLS (0F 01 CF)", "SGX")),
+	   NP(L(STAC, V, NONE, 0)),
+	   PFX(RSVD, NSUP("TDCALL (66 0F 01 CC)", "TDX"), RSVD, RSVD),
+	   PFX(RSVD, NSUP("SEAMRET (66 0F 01 CD)", "TDX"), RSVD, RSVD),
+	   PFX(RSVD, NSUP("SEAMOPS (66 0F 01 CE)", "TDX"), RSVD, RSVD),
+	   PFX(NSUP("ENCLS (0F 01 CF)", "SGX"),
+	       NSUP("SEAMCALL (66 0F 01 CF)", "TDX"), RSVD, RSVD)),
 	RM(NSUP("XGETBV (0F 01 D0)", "XSAVE"), NSUP("XSETBV (0F 01 D1)", "XSAVE"),
 	   RSVD, RSVD, VMX("VMFUNC (0F 01 D4)"), NSUP("XEND (0F 01 D5)", "TSX"),
 	   NSUP("XTEST (0F 01 D6)", "TSX"), NSUP("ENCLU (0F 01 D7)", "SGX")),
@@ -358,7 +367,8 @@ static const struct dec_node grp7_reg[8] = {
 		VMX("VMXON (F3 0F C7 /6)"), RSVD),                           \
 	    PFX(VMX("VMPTRST (0F C7 /7)"), RSVD, RSVD, RSVD))
 #define GRP9_REG                                                            \
-	REG(RSVD, RSVD, RSVD, RSVD, RSVD, RSVD,                             \
+	REG(RSVD, NS("CMPXCHG8B/CMPXCHG16B (0F C7 /1) with a register operand"), \
+	    RSVD, RSVD, RSVD, RSVD,                                         \
 	    PFX(L(RDRAND_Rv, V, NONE, 0), L(RDRAND_Rv, V, NONE, 0),          \
 		NSUP("SENDUIPI (F3 0F C7 /6)", "UINTR"), RSVD),             \
 	    PFX(L(RDSEED_Rv, V, NONE, 0), L(RDSEED_Rv, V, NONE, 0),          \
@@ -651,4 +661,5 @@ const struct dec_node dec_map_0f3a[256] = {
 	S3A(CC, SHA, NONE, NONE, NONE),
 	S3A(CE, NONE, GFNI, NONE, NONE), S3A(CF, NONE, GFNI, NONE, NONE),
 	S3A(DF, NONE, AES, NONE, NONE),
+	[0xf0] = P(RSVD, RSVD, NSUP("HRESET (F3 0F 3A F0)", "HRESET"), RSVD),
 };

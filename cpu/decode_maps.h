@@ -43,7 +43,7 @@ enum dec_imm {
 enum dec_size {
 	SZ_V,   /* 16/32/64 from the mode, 66 and REX.W */
 	SZ_B,   /* 8-bit */
-	SZ_Z,   /* 16 or 32 from the mode and 66; REX.W ignored (IN, OUT) */
+	SZ_Z,   /* 16 or 32 from the mode and 66; REX.W gives 32 (IN, OUT) */
 	SZ_D64, /* "d64": 64-bit mode defaults to 64, 66 gives 16 */
 	SZ_F64, /* "f64": 64-bit mode forces 64, 66 is ignored */
 	SZ_Y,   /* 32, or 64 with REX.W in 64-bit mode; 66 ignored */

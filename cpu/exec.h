@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "cpu/insn.h"
-#include "cpu/mem.h"
+#include "cpu/mem_fast.h"
 #include "cpu/state.h"
 
 static inline uint64_t size_mask(unsigned size)
@@ -62,6 +62,15 @@ static inline uint64_t insn_ea(const struct cpu *c, const struct insn *i)
 	return ea & size_mask(i->addrsize);
 }
 
+/* Makes the current instruction run again (a REP string instruction
+ * after a burst of iterations): RIP stays, and the CPU leaves its block so
+ * that interrupts can be taken between bursts. */
+static inline void insn_repeat(struct cpu *c)
+{
+	c->next_rip = c->rip;
+	c->attention |= ATTN_REPEAT;
+}
+
 /* Stack width in bytes for implicit stack accesses: 8 in 64-bit mode,
  * else SS.B selects 4 or 2. */
 unsigned stack_width(const struct cpu *c);
@@ -77,18 +86,19 @@ void stack_adjust(struct cpu *c, int64_t delta);
 
 /* The ModRM r/m operand of a handler template: mem is a compile-time
  * constant there (the form was chosen at decode time), so the test folds
- * away; ea is insn_ea() for the memory form. */
+ * away; ea is insn_ea() for the memory form. Memory goes through the
+ * inline fast paths of cpu/mem_fast.h. */
 static inline uint64_t rm_read(struct cpu *c, const struct insn *i,
 			       unsigned size, bool mem, uint64_t ea)
 {
-	return mem ? mem_read(c, i->seg, ea, size) : reg_read(c, i->rm, size);
+	return mem ? memf_read(c, i->seg, ea, size) : reg_read(c, i->rm, size);
 }
 
 static inline void rm_write(struct cpu *c, const struct insn *i,
 			    unsigned size, bool mem, uint64_t ea, uint64_t v)
 {
 	if (mem)
-		mem_write(c, i->seg, ea, size, v);
+		memf_write(c, i->seg, ea, size, v);
 	else
 		reg_write(c, i->rm, size, v);
 }

@@ -569,6 +569,11 @@ void intr_deliver_fault(struct cpu *c)
 	 * (an external interrupt or NMI from the run loop, or an event
 	 * injected by VMX). */
 	volatile int prior = c->delivering ? c->first_vector : -1;
+	/* Benign faults are delivered serially and could in principle
+	 * follow each other forever (an #AC on every push of an #AC frame
+	 * at CPL 3); the simulator gives up after this many. */
+	volatile unsigned attempts = 0;
+	const unsigned max_attempts = 16;
 
 	c->fault_env = &env;
 	if (setjmp(env))
@@ -576,6 +581,15 @@ void intr_deliver_fault(struct cpu *c)
 	for (;;) {
 		struct fault_info *f = &c->fault;
 		c->delivering = 0;
+		if (++attempts > max_attempts) {
+			c->shut_down = true;
+			snprintf(c->shutdown_reason, sizeof(c->shutdown_reason),
+				 "event delivery faulted %u times in a row; last: "
+				 "%s: %.180s", max_attempts, exc_name(f->vector),
+				 f->reason);
+			log_info("cpu", "%s", c->shutdown_reason);
+			break;
+		}
 		if (prior >= 0) {
 			enum exc_class first = exc_class(prior);
 			enum exc_class second = exc_class(f->vector);

@@ -45,15 +45,15 @@ EXEC_INLINE void mov_a_moffs(struct cpu *c, const struct insn *i,
 			     unsigned size, bool mem)
 {
 	(void)mem;
-	reg_write(c, REG_RAX, size, mem_read(c, i->seg, data_moffs(i), size));
+	reg_write(c, REG_RAX, size, memf_read(c, i->seg, data_moffs(i), size));
 }
 
 EXEC_INLINE void mov_moffs_a(struct cpu *c, const struct insn *i,
 			     unsigned size, bool mem)
 {
 	(void)mem;
-	mem_write(c, i->seg, data_moffs(i), size,
-		  reg_read(c, REG_RAX, size));
+	memf_write(c, i->seg, data_moffs(i), size,
+		   reg_read(c, REG_RAX, size));
 }
 
 IMPL_B_RM(MOV_EbGb, mov_eg)
@@ -212,7 +212,7 @@ EXEC_INLINE void movbe_gm(struct cpu *c, const struct insn *i, unsigned size,
 			  bool mem)
 {
 	(void)mem;
-	uint64_t v = mem_read(c, i->seg, insn_ea(c, i), size);
+	uint64_t v = memf_read(c, i->seg, insn_ea(c, i), size);
 	reg_write(c, i->reg, size, data_bswap(v, size));
 }
 
@@ -220,8 +220,8 @@ EXEC_INLINE void movbe_mg(struct cpu *c, const struct insn *i, unsigned size,
 			  bool mem)
 {
 	(void)mem;
-	mem_write(c, i->seg, insn_ea(c, i), size,
-		  data_bswap(reg_read(c, i->reg, size), size));
+	memf_write(c, i->seg, insn_ea(c, i), size,
+		   data_bswap(reg_read(c, i->reg, size), size));
 }
 
 IMPL_V_M(MOVBE_GvMv, movbe_gm)
@@ -242,7 +242,7 @@ EXEC_INLINE void cmpxchg(struct cpu *c, const struct insn *i, unsigned size,
 		rm_write(c, i, size, mem, ea, reg_read(c, i->reg, size));
 	} else {
 		if (mem)
-			mem_write(c, i->seg, ea, size, e);
+			memf_write(c, i->seg, ea, size, e);
 		reg_write(c, REG_RAX, size, e);
 	}
 	lf_arith(c, size * 8, lf_sub_carries(a, e, r), r);
@@ -323,7 +323,7 @@ EXEC_INLINE void xadd(struct cpu *c, const struct insn *i, unsigned size,
 	uint64_t g = reg_read(c, i->reg, size);
 	uint64_t r = (e + g) & size_mask(size);
 	if (mem)
-		mem_write(c, i->seg, ea, size, r);
+		memf_write(c, i->seg, ea, size, r);
 	reg_write(c, i->reg, size, e);
 	if (!mem)
 		reg_write(c, i->rm, size, r);

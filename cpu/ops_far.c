@@ -72,10 +72,9 @@ static void push_return(struct cpu *c, struct seg_stack *st, unsigned size)
 }
 
 /* Real-address and virtual-8086 mode: CS = sel, base = sel << 4. */
-static void far_real(struct cpu *c, const struct insn *i, uint16_t sel,
+static void far_real(struct cpu *c, unsigned size, uint16_t sel,
 		     uint64_t off, bool call, const char *what)
 {
-	unsigned size = i->opsize;
 	struct far_target t = {
 		.cs = seg_mode_vm86(c) ? seg_cache_vm86(sel) :
 					 seg_cache_real(&c->seg[SEG_CS], sel),
@@ -95,7 +94,7 @@ static void far_real(struct cpu *c, const struct insn *i, uint16_t sel,
 }
 
 /* Directly to a code segment (SDM Vol. 3A 5.8.1). */
-static void far_code(struct cpu *c, const struct insn *i, uint16_t sel,
+static void far_code(struct cpu *c, unsigned size, uint16_t sel,
 		     uint64_t off, bool call, const char *what,
 		     struct seg_desc *d)
 {
@@ -123,7 +122,6 @@ static void far_code(struct cpu *c, const struct insn *i, uint16_t sel,
 		cpu_raise_err(c, EXC_NP, seg_err(sel, false),
 			      "%s: code segment 0x%04x is not present", what,
 			      sel);
-	unsigned size = i->opsize;
 	bool is64 = target_64(c, d);
 	struct far_target t = {
 		.cs = seg_cache_from_desc(d, (sel & 0xfffc) | cpl),
@@ -343,12 +341,12 @@ static void far_task(struct cpu *c, uint16_t sel, bool call, const char *what,
 		    flags_read(c), false, false, 0);
 }
 
-static void far_transfer(struct cpu *c, const struct insn *i, uint16_t sel,
+static void far_transfer(struct cpu *c, unsigned size, uint16_t sel,
 			 uint64_t off, bool call)
 {
 	const char *what = call ? "far CALL" : "far JMP";
 	if (!seg_mode_prot(c)) {
-		far_real(c, i, sel, off, call, what);
+		far_real(c, size, sel, off, call, what);
 		return;
 	}
 	if ((sel & 0xfffc) == 0)
@@ -356,7 +354,7 @@ static void far_transfer(struct cpu *c, const struct insn *i, uint16_t sel,
 	struct seg_desc d;
 	read_far_desc(c, sel, what, "target", &d);
 	if (desc_is_code(&d)) {
-		far_code(c, i, sel, off, call, what, &d);
+		far_code(c, size, sel, off, call, what, &d);
 		return;
 	}
 	unsigned type = desc_s(&d) ? 0 : desc_type(&d);
@@ -378,39 +376,20 @@ static void far_transfer(struct cpu *c, const struct insn *i, uint16_t sel,
 		      desc_s(&d), desc_type(&d));
 }
 
-static void jmpf_ap(struct cpu *c, const struct insn *i)
+/* ptr16:16 or ptr16:32 (Ap), or m16:16, m16:32, m16:64 (Mp: offset
+ * first, then the selector). */
+EXEC_INLINE void far_ptr(struct cpu *c, const struct insn *i, unsigned size,
+			 bool mem, bool call)
 {
-	far_transfer(c, i, (uint16_t)i->imm2, i->imm, false);
-}
-
-static void callf_ap(struct cpu *c, const struct insn *i)
-{
-	far_transfer(c, i, (uint16_t)i->imm2, i->imm, true);
-}
-
-/* m16:16, m16:32 or m16:64: offset first, then the selector. */
-static void read_mp(struct cpu *c, const struct insn *i, uint16_t *sel,
-		    uint64_t *off)
-{
+	if (!mem) {
+		far_transfer(c, size, (uint16_t)i->imm2, i->imm, call);
+		return;
+	}
 	uint64_t ea = insn_ea(c, i);
-	*off = mem_read(c, i->seg, ea, i->opsize);
-	*sel = mem_read16(c, i->seg, (ea + i->opsize) & size_mask(i->addrsize));
-}
-
-static void jmpf_mp(struct cpu *c, const struct insn *i)
-{
-	uint16_t sel;
-	uint64_t off;
-	read_mp(c, i, &sel, &off);
-	far_transfer(c, i, sel, off, false);
-}
-
-static void callf_mp(struct cpu *c, const struct insn *i)
-{
-	uint16_t sel;
-	uint64_t off;
-	read_mp(c, i, &sel, &off);
-	far_transfer(c, i, sel, off, true);
+	uint64_t off = mem_read(c, i->seg, ea, size);
+	uint16_t sel = mem_read16(c, i->seg,
+				  (ea + size) & size_mask(i->addrsize));
+	far_transfer(c, size, sel, off, call);
 }
 
 /* The checks of a return code segment (RETF, IRET): SDM Vol. 2A RET,
@@ -503,10 +482,12 @@ static void commit_return_ss(struct cpu *c, struct seg *ss,
 	seg_write_sp(c, sp, to64 ? 8 : (ss->attr & SEG_ATTR_DB) ? 4 : 2);
 }
 
-static void retf(struct cpu *c, const struct insn *i, uint16_t imm)
+EXEC_INLINE void retf(struct cpu *c, const struct insn *i, unsigned n,
+		      bool mem, bool has_imm)
 {
 	const char *what = "RETF";
-	unsigned n = i->opsize;
+	uint16_t imm = has_imm ? (uint16_t)i->imm : 0;
+	(void)mem;
 	struct seg_stack st;
 	seg_stack_current(c, &st, what);
 	uint64_t rip = seg_stack_read(c, &st, 0, n);
@@ -558,21 +539,10 @@ static void retf(struct cpu *c, const struct insn *i, uint16_t imm)
 	seg_null_inaccessible(c);
 }
 
-static void retf_np(struct cpu *c, const struct insn *i)
-{
-	retf(c, i, 0);
-}
-
-static void retf_iw(struct cpu *c, const struct insn *i)
-{
-	retf(c, i, (uint16_t)i->imm);
-}
-
 /* IRET in real-address mode and in virtual-8086 mode. */
-static void iret_real(struct cpu *c, const struct insn *i, bool vm86)
+static void iret_real(struct cpu *c, unsigned n, bool vm86)
 {
 	const char *what = "IRET";
-	unsigned n = i->opsize;
 	int iopl = (c->rflags >> 12) & 3;
 	bool vme = vm86 && iopl < 3 && (c->cr4 & CR4_VME) && n == 2;
 	if (vm86 && iopl < 3 && !vme)
@@ -661,7 +631,7 @@ static void iret_to_vm86(struct cpu *c, struct seg_stack *st, uint64_t rip,
 }
 
 /* IRET in protected mode and IA-32e mode. */
-static void iret_prot(struct cpu *c, const struct insn *i)
+static void iret_prot(struct cpu *c, unsigned n)
 {
 	const char *what = "IRET";
 	if (c->rflags & FLAG_NT) {
@@ -670,7 +640,6 @@ static void iret_prot(struct cpu *c, const struct insn *i)
 		iret_task(c);
 		return;
 	}
-	unsigned n = i->opsize;
 	bool in64 = seg_mode_64(c);
 	struct seg_stack st;
 	seg_stack_current(c, &st, what);
@@ -733,48 +702,49 @@ static void iret_prot(struct cpu *c, const struct insn *i)
 		seg_null_inaccessible(c);
 }
 
-static void iret(struct cpu *c, const struct insn *i)
+EXEC_INLINE void iret(struct cpu *c, const struct insn *i, unsigned size,
+		      bool mem)
 {
+	(void)i, (void)mem;
 	/* IRET ends NMI blocking even if it then faults (SDM Vol. 3A 6.7.1;
 	 * Vol. 3C 27.2.3 reports "NMI unblocking due to IRET" on faults). */
 	c->nmi_blocked = false;
 	if (!seg_mode_pe(c))
-		iret_real(c, i, false);
+		iret_real(c, size, false);
 	else if (c->rflags & FLAG_VM)
-		iret_real(c, i, true);
+		iret_real(c, size, true);
 	else
-		iret_prot(c, i);
+		iret_prot(c, size);
 }
 
-static void int3(struct cpu *c, const struct insn *i)
+/* INT3, INT n, INTO, INT1: the operand size does not matter. */
+EXEC_INLINE void int_n(struct cpu *c, const struct insn *i, unsigned size,
+		       bool mem, int form)
 {
-	(void)i;
-	intr_deliver(c, EXC_BP, INTR_SOFTWARE_EXC, false, 0);
-}
-
-static void int_ib(struct cpu *c, const struct insn *i)
-{
-	intr_deliver(c, (int)(i->imm & 0xff), INTR_SOFTWARE, false, 0);
-}
-
-static void into(struct cpu *c, const struct insn *i)
-{
-	(void)i;
-	if (flag_of(c))
-		intr_deliver(c, EXC_OF, INTR_SOFTWARE_EXC, false, 0);
-}
-
-static void int1(struct cpu *c, const struct insn *i)
-{
-	(void)i;
-	intr_deliver(c, EXC_DB, INTR_PRIV_SOFTWARE_EXC, false, 0);
+	(void)size, (void)mem;
+	switch (form) {
+	case 3:
+		intr_deliver(c, EXC_BP, INTR_SOFTWARE_EXC, false, 0);
+		break;
+	case 4:
+		if (flag_of(c))
+			intr_deliver(c, EXC_OF, INTR_SOFTWARE_EXC, false, 0);
+		break;
+	case 1:
+		intr_deliver(c, EXC_DB, INTR_PRIV_SOFTWARE_EXC, false, 0);
+		break;
+	default:
+		intr_deliver(c, (int)(i->imm & 0xff), INTR_SOFTWARE, false, 0);
+		break;
+	}
 }
 
 /* BOUND r16/32, m16&16/m32&32: #BR if the index is outside the signed
  * bounds (SDM Vol. 2A BOUND). */
-static void bound(struct cpu *c, const struct insn *i)
+EXEC_INLINE void bound(struct cpu *c, const struct insn *i, unsigned n,
+		       bool mem)
 {
-	unsigned n = i->opsize;
+	(void)mem;
 	uint64_t ea = insn_ea(c, i);
 	int64_t lo = (int64_t)lf_sext(mem_read(c, i->seg, ea, n), n * 8);
 	int64_t hi = (int64_t)lf_sext(mem_read(c, i->seg,
@@ -786,21 +756,18 @@ static void bound(struct cpu *c, const struct insn *i)
 			  (long long)idx, (long long)lo, (long long)hi);
 }
 
-/* One handler serves every width: each reads i->opsize. */
-#define W16_32(f) { .fn = { { 0, 0 }, { f, 0 }, { f, 0 }, { 0, 0 } } }
-#define W16_64(f) { .fn = { { 0, 0 }, { f, 0 }, { f, 0 }, { f, 0 } } }
-#define M16_64(f) { .fn = { { 0, 0 }, { 0, f }, { 0, f }, { 0, f } } }
-#define M16_32(f) { .fn = { { 0, 0 }, { 0, f }, { 0, f }, { 0, 0 } } }
-
-const struct insn_impl impl_JMPF_Ap = W16_32(jmpf_ap);
-const struct insn_impl impl_JMPF_Mp = M16_64(jmpf_mp);
-const struct insn_impl impl_CALLF_Ap = W16_32(callf_ap);
-const struct insn_impl impl_CALLF_Mp = M16_64(callf_mp);
-const struct insn_impl impl_RETF = W16_64(retf_np);
-const struct insn_impl impl_RETF_Iw = W16_64(retf_iw);
-const struct insn_impl impl_IRET = W16_64(iret);
-const struct insn_impl impl_INT3 = W16_64(int3);
-const struct insn_impl impl_INT_Ib = W16_64(int_ib);
-const struct insn_impl impl_INTO = W16_64(into);
-const struct insn_impl impl_INT1 = W16_64(int1);
-const struct insn_impl impl_BOUND_GvMa = M16_32(bound);
+/* One generic body per form, instantiated per operand size and form by
+ * the templates of cpu/exec.h (the Ap and BOUND forms do not exist in
+ * 64-bit mode; the decoder never picks their 64-bit slots). */
+IMPL_V_NM(JMPF_Ap, far_ptr, false)
+IMPL_V_M(JMPF_Mp, far_ptr, false)
+IMPL_V_NM(CALLF_Ap, far_ptr, true)
+IMPL_V_M(CALLF_Mp, far_ptr, true)
+IMPL_V_NM(RETF, retf, false)
+IMPL_V_NM(RETF_Iw, retf, true)
+IMPL_V_NM(IRET, iret)
+IMPL_V_NM(INT3, int_n, 3)
+IMPL_V_NM(INT_Ib, int_n, -1)
+IMPL_V_NM(INTO, int_n, 4)
+IMPL_V_NM(INT1, int_n, 1)
+IMPL_V_M(BOUND_GvMa, bound)

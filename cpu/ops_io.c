@@ -185,7 +185,7 @@ EXEC_INLINE void io_str(struct cpu *c, const struct insn *i, unsigned size,
 		reg_write(c, REG_RCX, as, cnt);
 	}
 	if (cnt != 0)
-		c->next_rip = c->rip;
+		insn_repeat(c);
 }
 
 IMPL_B_NM(INS_YbDX, io_str, true)

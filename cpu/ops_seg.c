@@ -21,21 +21,17 @@ static void set_shadow(struct cpu *c)
 }
 
 /* The 16-bit selector operand of an Ew form. */
-static uint16_t read_ew(struct cpu *c, const struct insn *i)
+static inline uint16_t read_ew(struct cpu *c, const struct insn *i, bool mem)
 {
-	if (i->mod == 3)
-		return (uint16_t)reg_read(c, i->rm, 2);
-	return mem_read16(c, i->seg, insn_ea(c, i));
+	return (uint16_t)rm_read(c, i, 2, mem, mem ? insn_ea(c, i) : 0);
 }
 
 /* A register destination takes the operand size (upper bits zero); a
  * memory destination is always 16 bits (SDM Vol. 2B MOV, SLDT, STR). */
-static void write_ev_sel(struct cpu *c, const struct insn *i, uint16_t v)
+static inline void write_ev_sel(struct cpu *c, const struct insn *i,
+				unsigned size, bool mem, uint16_t v)
 {
-	if (i->mod == 3)
-		reg_write(c, i->rm, i->opsize, v);
-	else
-		mem_write16(c, i->seg, insn_ea(c, i), v);
+	rm_write(c, i, mem ? 2 : size, mem, mem ? insn_ea(c, i) : 0, v);
 }
 
 static void need_protected(struct cpu *c, const char *what)
@@ -58,14 +54,17 @@ static void check_umip(struct cpu *c, const char *what)
 		cpu_gp0(c, "%s at CPL %d with CR4.UMIP = 1", what, c->cpl);
 }
 
-static void mov_ev_sw(struct cpu *c, const struct insn *i)
+EXEC_INLINE void mov_ev_sw(struct cpu *c, const struct insn *i, unsigned size,
+			   bool mem)
 {
-	write_ev_sel(c, i, c->seg[i->reg].sel);
+	write_ev_sel(c, i, size, mem, c->seg[i->reg].sel);
 }
 
-static void mov_sw_ew(struct cpu *c, const struct insn *i)
+EXEC_INLINE void mov_sw_ew(struct cpu *c, const struct insn *i, unsigned size,
+			   bool mem)
 {
-	uint16_t sel = read_ew(c, i);
+	(void)size;
+	uint16_t sel = read_ew(c, i, mem);
 	seg_load(c, i->reg, sel, "MOV Sreg");
 	if (i->reg == SEG_SS)
 		set_shadow(c);
@@ -73,22 +72,26 @@ static void mov_sw_ew(struct cpu *c, const struct insn *i)
 
 /* Recent processors store only the 16-bit selector into a wider stack
  * slot, leaving its upper bytes as they were (SDM Vol. 2B PUSH). */
-static void push_sw(struct cpu *c, const struct insn *i)
+EXEC_INLINE void push_sw(struct cpu *c, const struct insn *i, unsigned size,
+			 bool mem)
 {
+	(void)mem;
 	struct seg_stack st;
 	seg_stack_current(c, &st, "PUSH Sreg");
-	seg_stack_push_part(c, &st, i->opsize, 2, c->seg[i->reg].sel);
+	seg_stack_push_part(c, &st, size, 2, c->seg[i->reg].sel);
 	seg_stack_commit_sp(c, &st);
 }
 
-static void pop_sw(struct cpu *c, const struct insn *i)
+EXEC_INLINE void pop_sw(struct cpu *c, const struct insn *i, unsigned size,
+			bool mem)
 {
+	(void)mem;
 	struct seg_stack st;
 	seg_stack_current(c, &st, "POP Sreg");
-	uint16_t sel = (uint16_t)seg_stack_read(c, &st, 0, i->opsize);
+	uint16_t sel = (uint16_t)seg_stack_read(c, &st, 0, size);
 	seg_load(c, i->reg, sel, "POP Sreg");
 	/* rSP moves at the stack width of the old SS. */
-	st.sp += i->opsize;
+	st.sp += size;
 	seg_stack_commit_sp(c, &st);
 	if (i->reg == SEG_SS)
 		set_shadow(c);
@@ -96,40 +99,50 @@ static void pop_sw(struct cpu *c, const struct insn *i)
 
 /* LDS, LES, LSS, LFS, LGS: offset then selector from memory; the segment
  * load is checked before the register is written. */
-static void load_far_pointer(struct cpu *c, const struct insn *i, int sreg,
-			     const char *what)
+static void load_far_pointer(struct cpu *c, const struct insn *i,
+			     unsigned size, int sreg, const char *what)
 {
 	uint64_t ea = insn_ea(c, i);
-	uint64_t off = mem_read(c, i->seg, ea, i->opsize);
+	uint64_t off = mem_read(c, i->seg, ea, size);
 	uint16_t sel = mem_read16(c, i->seg,
-				  (ea + i->opsize) & size_mask(i->addrsize));
+				  (ea + size) & size_mask(i->addrsize));
 	seg_load(c, sreg, sel, what);
-	reg_write(c, i->reg, i->opsize, off);
+	reg_write(c, i->reg, size, off);
 }
 
-static void lds(struct cpu *c, const struct insn *i)
+EXEC_INLINE void lds(struct cpu *c, const struct insn *i, unsigned size,
+		     bool mem)
 {
-	load_far_pointer(c, i, SEG_DS, "LDS");
+	(void)mem;
+	load_far_pointer(c, i, size, SEG_DS, "LDS");
 }
 
-static void les(struct cpu *c, const struct insn *i)
+EXEC_INLINE void les(struct cpu *c, const struct insn *i, unsigned size,
+		     bool mem)
 {
-	load_far_pointer(c, i, SEG_ES, "LES");
+	(void)mem;
+	load_far_pointer(c, i, size, SEG_ES, "LES");
 }
 
-static void lss(struct cpu *c, const struct insn *i)
+EXEC_INLINE void lss(struct cpu *c, const struct insn *i, unsigned size,
+		     bool mem)
 {
-	load_far_pointer(c, i, SEG_SS, "LSS");
+	(void)mem;
+	load_far_pointer(c, i, size, SEG_SS, "LSS");
 }
 
-static void lfs(struct cpu *c, const struct insn *i)
+EXEC_INLINE void lfs(struct cpu *c, const struct insn *i, unsigned size,
+		     bool mem)
 {
-	load_far_pointer(c, i, SEG_FS, "LFS");
+	(void)mem;
+	load_far_pointer(c, i, size, SEG_FS, "LFS");
 }
 
-static void lgs(struct cpu *c, const struct insn *i)
+EXEC_INLINE void lgs(struct cpu *c, const struct insn *i, unsigned size,
+		     bool mem)
 {
-	load_far_pointer(c, i, SEG_GS, "LGS");
+	(void)mem;
+	load_far_pointer(c, i, size, SEG_GS, "LGS");
 }
 
 /* SGDT/SIDT store the limit and a 32-bit base (all operand sizes), or a
@@ -149,8 +162,8 @@ static void store_dtr(struct cpu *c, const struct insn *i,
 
 /* LGDT/LIDT: a 16-bit operand size loads a 24-bit base; 64-bit mode
  * always loads 8 bytes of base (SDM Vol. 2A LGDT). */
-static void load_dtr(struct cpu *c, const struct insn *i, struct dtr *t,
-		     const char *what)
+static void load_dtr(struct cpu *c, const struct insn *i, unsigned size,
+		     struct dtr *t, const char *what)
 {
 	need_cpl0(c, what);
 	bool m64 = seg_mode_64(c);
@@ -158,7 +171,7 @@ static void load_dtr(struct cpu *c, const struct insn *i, struct dtr *t,
 	uint16_t limit = mem_read16(c, i->seg, ea);
 	uint64_t base = mem_read(c, i->seg, (ea + 2) & size_mask(i->addrsize),
 				 m64 ? 8 : 4);
-	if (!m64 && i->opsize == 2)
+	if (!m64 && size == 2)
 		base &= 0xffffff;
 	if (m64 && !paging_canonical(c, base))
 		cpu_gp0(c, "%s: base 0x%llx is not canonical", what,
@@ -167,54 +180,70 @@ static void load_dtr(struct cpu *c, const struct insn *i, struct dtr *t,
 	t->limit = limit;
 }
 
-static void sgdt(struct cpu *c, const struct insn *i)
+EXEC_INLINE void sgdt(struct cpu *c, const struct insn *i, unsigned size,
+		      bool mem)
 {
+	(void)mem;
+	(void)size;
 	store_dtr(c, i, &c->gdtr, "SGDT");
 }
 
-static void sidt(struct cpu *c, const struct insn *i)
+EXEC_INLINE void sidt(struct cpu *c, const struct insn *i, unsigned size,
+		      bool mem)
 {
+	(void)mem;
+	(void)size;
 	store_dtr(c, i, &c->idtr, "SIDT");
 }
 
-static void lgdt(struct cpu *c, const struct insn *i)
+EXEC_INLINE void lgdt(struct cpu *c, const struct insn *i, unsigned size,
+		      bool mem)
 {
-	load_dtr(c, i, &c->gdtr, "LGDT");
+	(void)mem;
+	load_dtr(c, i, size, &c->gdtr, "LGDT");
 }
 
-static void lidt(struct cpu *c, const struct insn *i)
+EXEC_INLINE void lidt(struct cpu *c, const struct insn *i, unsigned size,
+		      bool mem)
 {
-	load_dtr(c, i, &c->idtr, "LIDT");
+	(void)mem;
+	load_dtr(c, i, size, &c->idtr, "LIDT");
 }
 
-static void sldt(struct cpu *c, const struct insn *i)
+EXEC_INLINE void sldt(struct cpu *c, const struct insn *i, unsigned size,
+		      bool mem)
 {
 	need_protected(c, "SLDT");
 	check_umip(c, "SLDT");
-	write_ev_sel(c, i, c->seg[SEG_LDTR].sel);
+	write_ev_sel(c, i, size, mem, c->seg[SEG_LDTR].sel);
 }
 
-static void str(struct cpu *c, const struct insn *i)
+EXEC_INLINE void str(struct cpu *c, const struct insn *i, unsigned size,
+		     bool mem)
 {
 	need_protected(c, "STR");
 	check_umip(c, "STR");
-	write_ev_sel(c, i, c->seg[SEG_TR].sel);
+	write_ev_sel(c, i, size, mem, c->seg[SEG_TR].sel);
 }
 
-static void lldt(struct cpu *c, const struct insn *i)
+EXEC_INLINE void lldt(struct cpu *c, const struct insn *i, unsigned size,
+		      bool mem)
 {
+	(void)size;
 	need_protected(c, "LLDT");
 	need_cpl0(c, "LLDT");
-	seg_load_ldtr(c, read_ew(c, i), EXC_GP, false, "LLDT");
+	seg_load_ldtr(c, read_ew(c, i, mem), EXC_GP, false, "LLDT");
 }
 
 /* LTR: an available TSS in the GDT, marked busy as it loads (SDM Vol. 2A
  * LTR). */
-static void ltr(struct cpu *c, const struct insn *i)
+EXEC_INLINE void ltr(struct cpu *c, const struct insn *i, unsigned size,
+		     bool mem)
 {
+	(void)size;
 	need_protected(c, "LTR");
 	need_cpl0(c, "LTR");
-	uint16_t sel = read_ew(c, i);
+	uint16_t sel = read_ew(c, i, mem);
 	bool lma = seg_mode_lma(c);
 	struct seg_desc d;
 	if ((sel & 0xfffc) == 0)
@@ -302,83 +331,84 @@ static void set_zf(struct cpu *c, bool zf)
 	flags_write(c, zf ? FLAG_ZF : 0, FLAG_ZF);
 }
 
-static void lar(struct cpu *c, const struct insn *i)
+EXEC_INLINE void lar(struct cpu *c, const struct insn *i, unsigned size,
+		     bool mem)
 {
 	need_protected(c, "LAR");
 	struct seg_desc d;
-	bool ok = query_desc(c, read_ew(c, i), Q_LAR, &d);
+	bool ok = query_desc(c, read_ew(c, i, mem), Q_LAR, &d);
 	if (ok)
-		reg_write(c, i->reg, i->opsize,
-			  d.hi & (i->opsize == 2 ? 0xff00u : 0x00f0ff00u));
+		reg_write(c, i->reg, size,
+			  d.hi & (size == 2 ? 0xff00u : 0x00f0ff00u));
 	set_zf(c, ok);
 }
 
-static void lsl(struct cpu *c, const struct insn *i)
+EXEC_INLINE void lsl(struct cpu *c, const struct insn *i, unsigned size,
+		     bool mem)
 {
 	need_protected(c, "LSL");
 	struct seg_desc d;
-	bool ok = query_desc(c, read_ew(c, i), Q_LSL, &d);
+	bool ok = query_desc(c, read_ew(c, i, mem), Q_LSL, &d);
 	if (ok)
-		reg_write(c, i->reg, i->opsize, desc_limit(&d));
+		reg_write(c, i->reg, size, desc_limit(&d));
 	set_zf(c, ok);
 }
 
-static void verr(struct cpu *c, const struct insn *i)
+EXEC_INLINE void verr(struct cpu *c, const struct insn *i, unsigned size,
+		      bool mem)
 {
+	(void)size;
 	need_protected(c, "VERR");
 	struct seg_desc d;
-	set_zf(c, query_desc(c, read_ew(c, i), Q_VERR, &d));
+	set_zf(c, query_desc(c, read_ew(c, i, mem), Q_VERR, &d));
 }
 
-static void verw(struct cpu *c, const struct insn *i)
+EXEC_INLINE void verw(struct cpu *c, const struct insn *i, unsigned size,
+		      bool mem)
 {
+	(void)size;
 	need_protected(c, "VERW");
 	struct seg_desc d;
-	set_zf(c, query_desc(c, read_ew(c, i), Q_VERW, &d));
+	set_zf(c, query_desc(c, read_ew(c, i, mem), Q_VERW, &d));
 }
 
 /* ARPL: raise the destination selector's RPL to the source's. */
-static void arpl(struct cpu *c, const struct insn *i)
+EXEC_INLINE void arpl(struct cpu *c, const struct insn *i, unsigned size,
+		      bool mem)
 {
+	(void)size;
 	need_protected(c, "ARPL");
-	uint16_t dst = read_ew(c, i);
+	uint16_t dst = read_ew(c, i, mem);
 	uint16_t src = (uint16_t)reg_read(c, i->reg, 2);
 	bool raise = (dst & 3) < (src & 3);
 	if (raise) {
 		dst = (uint16_t)((dst & ~3u) | (src & 3));
-		if (i->mod == 3)
-			reg_write(c, i->rm, 2, dst);
-		else
-			mem_write16(c, i->seg, insn_ea(c, i), dst);
+		rm_write(c, i, 2, mem, mem ? insn_ea(c, i) : 0, dst);
 	}
 	set_zf(c, raise);
 }
 
-/* One handler per form serves every operand size (each reads
- * i->opsize); R: register/no-ModRM column, M: memory column. */
-#define RM3(r, m) { .fn = { { 0, 0 }, { r, m }, { r, m }, { r, m } } }
-#define R3(r) RM3(r, 0)
-#define M3(m) RM3(0, m)
-
-const struct insn_impl impl_MOV_EvSw = RM3(mov_ev_sw, mov_ev_sw);
-const struct insn_impl impl_MOV_SwEw = RM3(mov_sw_ew, mov_sw_ew);
-const struct insn_impl impl_PUSH_Sw = R3(push_sw);
-const struct insn_impl impl_POP_Sw = R3(pop_sw);
-const struct insn_impl impl_LDS_GvMp = M3(lds);
-const struct insn_impl impl_LES_GvMp = M3(les);
-const struct insn_impl impl_LSS_GvMp = M3(lss);
-const struct insn_impl impl_LFS_GvMp = M3(lfs);
-const struct insn_impl impl_LGS_GvMp = M3(lgs);
-const struct insn_impl impl_SGDT_Ms = M3(sgdt);
-const struct insn_impl impl_SIDT_Ms = M3(sidt);
-const struct insn_impl impl_LGDT_Ms = M3(lgdt);
-const struct insn_impl impl_LIDT_Ms = M3(lidt);
-const struct insn_impl impl_SLDT_Ev = RM3(sldt, sldt);
-const struct insn_impl impl_STR_Ev = RM3(str, str);
-const struct insn_impl impl_LLDT_Ew = RM3(lldt, lldt);
-const struct insn_impl impl_LTR_Ew = RM3(ltr, ltr);
-const struct insn_impl impl_LAR_GvEw = RM3(lar, lar);
-const struct insn_impl impl_LSL_GvEw = RM3(lsl, lsl);
-const struct insn_impl impl_VERR_Ew = RM3(verr, verr);
-const struct insn_impl impl_VERW_Ew = RM3(verw, verw);
-const struct insn_impl impl_ARPL_EwGw = RM3(arpl, arpl);
+/* One generic body per form, instantiated per operand size and form by
+ * the templates of cpu/exec.h. */
+IMPL_V_RM(MOV_EvSw, mov_ev_sw)
+IMPL_V_RM(MOV_SwEw, mov_sw_ew)
+IMPL_V_NM(PUSH_Sw, push_sw)
+IMPL_V_NM(POP_Sw, pop_sw)
+IMPL_V_M(LDS_GvMp, lds)
+IMPL_V_M(LES_GvMp, les)
+IMPL_V_M(LSS_GvMp, lss)
+IMPL_V_M(LFS_GvMp, lfs)
+IMPL_V_M(LGS_GvMp, lgs)
+IMPL_V_M(SGDT_Ms, sgdt)
+IMPL_V_M(SIDT_Ms, sidt)
+IMPL_V_M(LGDT_Ms, lgdt)
+IMPL_V_M(LIDT_Ms, lidt)
+IMPL_V_RM(SLDT_Ev, sldt)
+IMPL_V_RM(STR_Ev, str)
+IMPL_V_RM(LLDT_Ew, lldt)
+IMPL_V_RM(LTR_Ew, ltr)
+IMPL_V_RM(LAR_GvEw, lar)
+IMPL_V_RM(LSL_GvEw, lsl)
+IMPL_V_RM(VERR_Ew, verr)
+IMPL_V_RM(VERW_Ew, verw)
+IMPL_V_RM(ARPL_EwGw, arpl)

@@ -156,7 +156,8 @@ SHIFT_FORMS(SAR, SH_SAR)
  * operand with a count above 16 has an undefined result (SDM Vol. 2B
  * SHLD); the modelled vendor (AMD Zen 4, measured by tests/diff/
  * alu_diff.c) shifts the 48-bit pattern E:G:G for SHLD and G:G:E for
- * SHRD (high to low), i.e. G alone keeps rotating in. */
+ * SHRD (high to low), i.e. G alone keeps rotating in, and sets CF = 0
+ * and, for SHLD, OF = 0. At a count of exactly 16, SHLD sets OF = CF. */
 EXEC_INLINE void shift_double(struct cpu *c, const struct insn *i,
 			      unsigned size, bool mem, bool left,
 			      enum shift_count how)
@@ -192,6 +193,14 @@ EXEC_INLINE void shift_double(struct cpu *c, const struct insn *i,
 		r = (uint64_t)(x >> n) & mask;
 		cf = (x >> (n - 1)) & 1;
 		of = shift_msb(r, bits) ^ shift_msb(r, bits - 1);
+	}
+	if (n >= bits) {
+		/* Only a 16-bit operand gets here (measured, see above):
+		 * past 16, CF = 0 and SHLD's OF = 0; at 16, SHLD's OF = CF. */
+		if (n > bits)
+			cf = false;
+		if (left)
+			of = cf;
 	}
 	rm_write(c, i, size, mem, ea, r);
 	shift_set_flags(c, bits, r, cf, of);

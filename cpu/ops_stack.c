@@ -52,7 +52,7 @@ EXEC_INLINE void pop_e(struct cpu *c, const struct insn *i, unsigned size,
 	uint64_t new_sp = c->gpr[REG_RSP];
 	uint64_t ea = insn_ea(c, i);
 	c->gpr[REG_RSP] = old_sp;
-	mem_write(c, i->seg, ea, size, v);
+	memf_write(c, i->seg, ea, size, v);
 	c->gpr[REG_RSP] = new_sp;
 }
 
@@ -80,8 +80,8 @@ EXEC_INLINE void pusha(struct cpu *c, const struct insn *i, unsigned size,
 	for (int r = 1; r <= 8; r++)
 		mem_probe_write(c, SEG_SS, stk_sp(c, -r * (int)size), size);
 	for (int r = 0; r < 8; r++)
-		mem_write(c, SEG_SS, stk_sp(c, -(r + 1) * (int)size), size,
-			  reg_read(c, r, size));
+		memf_write(c, SEG_SS, stk_sp(c, -(r + 1) * (int)size), size,
+			   reg_read(c, r, size));
 	stack_adjust(c, -8 * (int)size);
 }
 
@@ -123,7 +123,7 @@ EXEC_INLINE void enter(struct cpu *c, const struct insn *i, unsigned size,
 	if (level > 0) {
 		for (unsigned k = 1; k < level; k++) {
 			bp = (bp - size) & m;
-			val[n++] = mem_read(c, SEG_SS, bp, size);
+			val[n++] = memf_read(c, SEG_SS, bp, size);
 		}
 		val[n++] = frame;
 	}
@@ -135,8 +135,8 @@ EXEC_INLINE void enter(struct cpu *c, const struct insn *i, unsigned size,
 	 * cause a page fault" (SDM Vol. 2A ENTER, exceptions). */
 	mem_probe_write(c, SEG_SS, sp, size);
 	for (unsigned k = 0; k < n; k++)
-		mem_write(c, SEG_SS, stk_sp(c, -(int64_t)(k + 1) * size), size,
-			  val[k]);
+		memf_write(c, SEG_SS, stk_sp(c, -(int64_t)(k + 1) * size), size,
+			   val[k]);
 	reg_write(c, REG_RBP, size, frame);
 	reg_write(c, REG_RSP, stack_width(c), sp);
 }
@@ -149,7 +149,7 @@ EXEC_INLINE void leave(struct cpu *c, const struct insn *i, unsigned size,
 	(void)mem;
 	unsigned w = stack_width(c);
 	uint64_t sp = c->gpr[REG_RBP] & size_mask(w);
-	uint64_t v = mem_read(c, SEG_SS, sp, size);
+	uint64_t v = memf_read(c, SEG_SS, sp, size);
 	reg_write(c, REG_RSP, w, (sp + size) & size_mask(w));
 	reg_write(c, REG_RBP, size, v);
 }

@@ -40,22 +40,22 @@ EXEC_INLINE void str_step(struct cpu *c, const struct insn *i, unsigned size,
 
 	switch (op) {
 	case STR_MOVS:
-		a = mem_read(c, i->seg, si, size);
-		mem_write(c, SEG_ES, di, size, a);
+		a = memf_read(c, i->seg, si, size);
+		memf_write(c, SEG_ES, di, size, a);
 		break;
 	case STR_CMPS:
-		a = mem_read(c, i->seg, si, size);
-		b = mem_read(c, SEG_ES, di, size);
+		a = memf_read(c, i->seg, si, size);
+		b = memf_read(c, SEG_ES, di, size);
 		break;
 	case STR_STOS:
-		mem_write(c, SEG_ES, di, size, reg_read(c, REG_RAX, size));
+		memf_write(c, SEG_ES, di, size, reg_read(c, REG_RAX, size));
 		break;
 	case STR_LODS:
-		reg_write(c, REG_RAX, size, mem_read(c, i->seg, si, size));
+		reg_write(c, REG_RAX, size, memf_read(c, i->seg, si, size));
 		break;
 	case STR_SCAS:
 		a = reg_read(c, REG_RAX, size);
-		b = mem_read(c, SEG_ES, di, size);
+		b = memf_read(c, SEG_ES, di, size);
 		break;
 	}
 	if (str_uses_src(op))
@@ -92,7 +92,7 @@ EXEC_INLINE void str_insn(struct cpu *c, const struct insn *i, unsigned size,
 			return;
 	}
 	if (cnt != 0)
-		c->next_rip = c->rip;
+		insn_repeat(c);
 }
 
 #define STRING_FORMS(B, V, op)                                             \

@@ -48,7 +48,8 @@ static void require_syscall(struct cpu *c, const char *what)
 		cpu_ud(c, "%s with IA32_EFER.SCE = 0", what);
 }
 
-/* SDM Vol. 2B SYSCALL. */
+/* SDM Vol. 2B SYSCALL: "None of the bits in RFLAGS are automatically
+ * cleared (except for RF)"; the image saved in R11 has RF clear too. */
 static void syscall(struct cpu *c, const struct insn *i)
 {
 	(void)i;

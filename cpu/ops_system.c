@@ -521,7 +521,6 @@ EXEC_INLINE void invpcid(struct cpu *c, const struct insn *i, unsigned size,
 	uint64_t type = reg_read(c, i->reg, mode64(c) ? 8 : 4);
 	GP_IF(c, type > 3, "INVPCID: type %" PRIu64 " is not 0-3", type);
 	uint64_t ea = insn_ea(c, i);
-	mem_probe_read(c, i->seg, ea, 16);
 	uint64_t lo = mem_read64(c, i->seg, ea);
 	uint64_t hi = mem_read64(c, i->seg, (ea + 8) & size_mask(i->addrsize));
 	uint16_t pcid = lo & 0xfff;

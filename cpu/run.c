@@ -26,7 +26,7 @@ static uint64_t rip_mask(unsigned code_size)
 
 /* Linear address of c->rip and how many bytes may be fetched from it
  * without passing the CS limit (SDM Vol. 3A 5.3). */
-static uint64_t fetch_linear(struct cpu *c, unsigned code_size,
+static inline uint64_t fetch_linear(struct cpu *c, unsigned code_size,
 			     unsigned *avail)
 {
 	const struct seg *cs = &c->seg[SEG_CS];
@@ -79,6 +79,10 @@ static void step_uncached(struct cpu *c)
 	struct insn i;
 	unsigned code_size = cpu_code_size(c);
 	fetch_decode(c, code_size, &i);
+	if (log_enabled(LOG_TRACE))
+		log_msg(LOG_TRACE, "cpu", "cpu %u: %04x:%llx %s (%u bytes)",
+			c->apic_id, c->seg[SEG_CS].sel,
+			(unsigned long long)c->rip, insn_mnemonics[i.id], i.len);
 	execute(c, &i, rip_mask(code_size));
 }
 
@@ -121,45 +125,59 @@ static struct block *build_block(struct cpu *c, uint64_t pa,
 	return b;
 }
 
-/* Finds or builds the block at c->rip and runs it; falls back to one
- * uncached instruction when the code cannot be cached (MMIO, a page
- * crossing, a CS limit inside the block). */
-static void step_block(struct cpu *c)
+/* The block at linear address la through the TLB and the code cache,
+ * decoded now if need be; NULL when the code cannot be cached (MMIO, a
+ * page crossing at the first instruction). */
+static struct block *find_block(struct cpu *c, uint64_t la,
+				unsigned code_size, unsigned limit)
 {
-	unsigned code_size = cpu_code_size(c);
-	unsigned avail;
-	uint64_t la = fetch_linear(c, code_size, &avail);
-	unsigned user = c->cpl == 3;
-	struct tlb_entry *e = &c->tlb.e[user][(la >> 12) & (TLB_SIZE - 1)];
+	struct tlb_entry *e =
+		&c->tlb.e[c->cpl == 3][(la >> 12) & (TLB_SIZE - 1)];
 	if (e->xtag != (la & ~0xfffull)) {
 		/* A fetch through the slow path walks the page tables,
 		 * raises any fault and fills the TLB. */
 		uint8_t byte;
 		mem_fetch(c, la, &byte, 1);
-		if (e->xtag != (la & ~0xfffull)) {
-			step_uncached(c);
-			return;
-		}
+		if (e->xtag != (la & ~0xfffull))
+			return NULL;
 	}
 	uint64_t pa = e->pa | (la & 0xfff);
-	if (!code_cache_tracks(c->cc, pa)) {
-		step_uncached(c);
-		return;
-	}
+	if (!code_cache_tracks(c->cc, pa))
+		return NULL;
 	struct block *b = code_cache_find(c->cc, pa, code_size);
-	unsigned limit = code_size == 8 ? 4096 :
-		(unsigned)((uint64_t)c->seg[SEG_CS].limit - c->rip + 1 < 4096 ?
-			   c->seg[SEG_CS].limit - c->rip + 1 : 4096);
-	if (!b) {
-		const uint8_t *page = c->bus->ops->ram_page(c->bus->ctx,
-							    pa & ~0xfffull);
-		if (page)
-			b = build_block(c, pa, page, limit, code_size);
+	if (b)
+		return b;
+	const uint8_t *page = c->bus->ops->ram_page(c->bus->ctx, pa & ~0xfffull);
+	return page ? build_block(c, pa, page, limit, code_size) : NULL;
+}
+
+/* Runs the block at c->rip, found through the jump cache or
+ * find_block(); falls back to one uncached instruction when the code
+ * cannot be cached or a block would pass the CS limit. */
+static void step_block(struct cpu *c)
+{
+	unsigned code_size = cpu_code_size(c);
+	unsigned avail;
+	uint64_t la = fetch_linear(c, code_size, &avail);
+	uint32_t key = code_size | (c->cpl == 3) << 4;
+	unsigned limit = 4096;
+	if (code_size != 8 && (uint64_t)c->seg[SEG_CS].limit - c->rip + 1 < 4096)
+		limit = (unsigned)(c->seg[SEG_CS].limit - c->rip + 1);
+
+	struct jcache_entry *j =
+		&c->jcache[(la ^ (la >> JCACHE_BITS)) & (JCACHE_SIZE - 1)];
+	struct block *b;
+	if (j->la == la && j->key == key && j->epoch == c->jcache_epoch) {
+		b = j->block;
+	} else {
+		b = find_block(c, la, code_size, limit);
 		if (!b) {
 			step_uncached(c);
 			return;
 		}
-	} else if (b->bytes > limit) {
+		*j = (struct jcache_entry){ la, key, c->jcache_epoch, b };
+	}
+	if (b->bytes > limit) {
 		step_uncached(c);
 		return;
 	}
@@ -168,7 +186,6 @@ static void step_block(struct cpu *c)
 	uint64_t left = c->icount_limit - c->icount;
 	unsigned n = b->n < left ? b->n : (unsigned)left;
 	const struct insn *i = b->insns, *end = i + n;
-	c->attention &= ~(uint32_t)ATTN_CODE_CHANGED;
 	for (; i < end; i++) {
 		execute(c, i, mask);
 		if (c->attention)
@@ -253,7 +270,9 @@ static int service(struct cpu *c)
 		c->attention &= ~(uint32_t)ATTN_STOP;
 		return CPU_STOP_REQUEST;
 	}
-	c->attention &= ~(uint32_t)(ATTN_CODE_CHANGED | ATTN_MODE);
+	if (c->attention & ATTN_CODE_CHANGED)
+		jcache_invalidate(c);
+	c->attention &= ~(uint32_t)(ATTN_CODE_CHANGED | ATTN_MODE | ATTN_REPEAT);
 	take_events(c);
 	/* ATTN_INTR stays set only while an interrupt could be taken;
 	 * IF changes end a block, so this is re-evaluated in time. */
@@ -317,7 +336,7 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
 		if ((c->rflags & (FLAG_TF | FLAG_RF)) ||
 		    (c->dr[7] & DR7_ENABLE_BITS))
 			step_debug(c);
-		else if (c->block_cache_on)
+		else if (c->block_cache_on && !log_enabled(LOG_TRACE))
 			step_block(c);
 		else
 			step_uncached(c);

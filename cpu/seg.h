@@ -175,8 +175,8 @@ void seg_desc_write_type(struct cpu *c, struct seg_desc *d, unsigned type);
 
 /* The hidden part a descriptor loads, selector included. */
 struct seg seg_cache_from_desc(const struct seg_desc *d, uint16_t sel);
-/* A null selector's hidden part: unusable; rpl_dpl is the DPL kept for
- * SS (whose DPL is the CPL). */
+/* A null selector's hidden part: unusable, base and limit 0 (as Intel
+ * processors load it); dpl matters for SS, whose DPL is the CPL. */
 struct seg seg_cache_null(uint16_t sel, int dpl);
 /* Real-address mode and virtual-8086 mode loads (SDM Vol. 3A 20.1.1,
  * 20.2.1; VMX guest-state rules 26.3.1.2): base = sel << 4. In real mode
@@ -254,8 +254,9 @@ void seg_stack_check_push(struct cpu *c, const struct seg_stack *s,
 /* Checks that bytes [sp + off, sp + off + size) are readable. */
 void seg_stack_check_read(struct cpu *c, const struct seg_stack *s,
 			  uint64_t off, unsigned size);
-/* Pushes size bytes (checked); stores only store bytes of it, the rest of
- * the slot is left as it was (segment-register pushes). */
+/* Pushes a size-byte slot (checked). The _part form writes only the low
+ * store bytes of it and leaves the rest of the slot as it was
+ * (segment-register pushes). */
 void seg_stack_push(struct cpu *c, struct seg_stack *s, unsigned size,
 		    uint64_t v);
 void seg_stack_push_part(struct cpu *c, struct seg_stack *s, unsigned size,

@@ -1,7 +1,7 @@
 /* Implicit stack accesses: push, pop and peek at the stack-address size
  * (SDM Vol. 1 6.2.3, 6.2.5: SS.B, or 64 bits in 64-bit mode). */
 #include "cpu/exec.h"
-#include "cpu/mem.h"
+#include "cpu/mem_fast.h"
 
 unsigned stack_width(const struct cpu *c)
 {
@@ -21,7 +21,7 @@ static void stack_set_sp(struct cpu *c, uint64_t sp)
 void stack_push(struct cpu *c, unsigned size, uint64_t v)
 {
 	uint64_t sp = (c->gpr[REG_RSP] - size) & size_mask(stack_width(c));
-	mem_write(c, SEG_SS, sp, size, v);
+	memf_write(c, SEG_SS, sp, size, v);
 	stack_set_sp(c, sp);
 }
 
@@ -35,7 +35,7 @@ uint64_t stack_pop(struct cpu *c, unsigned size)
 uint64_t stack_peek(struct cpu *c, unsigned size, unsigned offset)
 {
 	uint64_t sp = (c->gpr[REG_RSP] + offset) & size_mask(stack_width(c));
-	return mem_read(c, SEG_SS, sp, size);
+	return memf_read(c, SEG_SS, sp, size);
 }
 
 void stack_adjust(struct cpu *c, int64_t delta)

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "cpu/cpu.h"
 #include "cpu/model.h"
@@ -72,6 +73,22 @@ struct tlb {
 	struct tlb_entry e[2][TLB_SIZE];
 };
 
+struct block;
+
+/* The jump cache: the block last run at a linear address, so that the
+ * common case skips the TLB probe and the code cache's hash. An entry is
+ * valid while its epoch is the CPU's: every TLB flush and every dropped
+ * block moves the epoch on. */
+#define JCACHE_BITS 12
+#define JCACHE_SIZE (1u << JCACHE_BITS)
+
+struct jcache_entry {
+	uint64_t la;
+	uint32_t key;     /* code size | user << 4 */
+	uint32_t epoch;
+	struct block *block;
+};
+
 /* Attention bits: anything that must be looked at between instructions. */
 enum {
 	ATTN_INTR = 1u << 0,       /* INTR line high */
@@ -81,6 +98,9 @@ enum {
 	ATTN_MODE = 1u << 4,       /* something that changes decoding changed */
 	ATTN_SHADOW = 1u << 5,     /* interrupt shadow active (STI, MOV SS) */
 	ATTN_TRAP = 1u << 6,       /* single-step or data breakpoint trap due */
+	ATTN_REPEAT = 1u << 7,     /* the instruction runs again (a REP string
+				      instruction between bursts): leave the
+				      block so RIP and the block agree */
 };
 
 /* Why the last fault was raised, for the log and events. */
@@ -91,8 +111,6 @@ struct fault_info {
 	uint64_t cr2;          /* for #PF */
 	char reason[256];
 };
-
-struct block;
 
 struct cpu {
 	/* Hot state first. */
@@ -117,8 +135,8 @@ struct cpu {
 	 * the CR0/CR4 writes of SDM Vol. 3A 4.4.1 (paging_load_pdptes()). */
 	uint64_t pdpte[4];
 
-	/* Model-specific registers that have architectural homes elsewhere
-	 * are kept here by name; the rest are in msr_values (cpu/msr.c). */
+	/* Model-specific registers, by name (cpu/msr.def says how each is
+	 * read and written). */
 	uint64_t star, lstar, cstar, fmask, kernel_gs_base, tsc_aux;
 	uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
 	uint64_t pat, apic_base, misc_enable, feature_control, tsc_offset;
@@ -145,6 +163,8 @@ struct cpu {
 	int first_vector;     /* vector being delivered, for #DF rules */
 
 	struct tlb tlb;
+	uint32_t jcache_epoch;
+	struct jcache_entry jcache[JCACHE_SIZE];
 
 	const struct bus *bus;
 	struct code_cache *cc;
@@ -154,6 +174,14 @@ struct cpu {
 	bool shut_down;
 	char shutdown_reason[256];
 };
+
+/* Makes every jump-cache entry stale (after a TLB flush or when blocks
+ * were dropped); on the rare wrap of the epoch the entries are cleared. */
+static inline void jcache_invalidate(struct cpu *c)
+{
+	if (++c->jcache_epoch == 0)
+		memset(c->jcache, 0, sizeof(c->jcache));
+}
 
 /* Current code size in bytes: 2, 4 or 8. */
 static inline unsigned cpu_code_size(const struct cpu *c)

@@ -97,6 +97,7 @@ uint64_t tlb_fetch_pa(struct cpu *c, uint64_t la)
 
 void tlb_flush_all(struct cpu *c)
 {
+	jcache_invalidate(c);
 	for (unsigned s = 0; s < 2; s++)
 		for (unsigned i = 0; i < TLB_SIZE; i++)
 			invalidate(&c->tlb.e[s][i]);
@@ -104,6 +105,7 @@ void tlb_flush_all(struct cpu *c)
 
 void tlb_flush_nonglobal(struct cpu *c)
 {
+	jcache_invalidate(c);
 	for (unsigned s = 0; s < 2; s++)
 		for (unsigned i = 0; i < TLB_SIZE; i++)
 			if (!(c->tlb.e[s][i].flags & TLB_GLOBAL))
@@ -115,6 +117,7 @@ void tlb_flush_nonglobal(struct cpu *c)
  * over the whole TLB, hence the scan. */
 static void flush_la(struct cpu *c, uint64_t la, bool keep_global)
 {
+	jcache_invalidate(c);
 	for (unsigned s = 0; s < 2; s++) {
 		for (unsigned i = 0; i < TLB_SIZE; i++) {
 			struct tlb_entry *e = &c->tlb.e[s][i];

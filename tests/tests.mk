@@ -18,7 +18,7 @@ TEST_PREFIX ?=
 
 $(BUILD)/tests/%: tests/diff/%.c $(LIB) | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) -lZydis $(LIBS)
+	$(CC) $(CFLAGS) -o $@ $< $(LINK_LIB) $(LDFLAGS) -lZydis $(LIBS)
 
 test: all
 	@rm -rf $(RESULTS) $(RESULTS).d

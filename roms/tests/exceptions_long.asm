@@ -67,7 +67,7 @@ u_hlt:
 bits 32
 
 main:
-	TAP_PLAN 58
+	TAP_PLAN 52
 	call user_init32
 	mov eax, SEL_DATA_NP
 	xor ebx, ebx
@@ -285,12 +285,11 @@ main:
 .gp2:
 	EXPECT_VE VEC_GP, SEL_BEYOND, "MOV DS, selector past the GDT limit: #GP(selector)"
 	EXC_EXPECT .gp3
-	mov rax, cr4
-	or eax, 1 << 15                     ; reserved CR4 bit
-	mov cr4, rax
+	mov ax, SEL_DATA32
+	ltr ax
 	EXC_DISARM
 .gp3:
-	EXPECT_VE VEC_GP, 0, "MOV CR4 setting a reserved bit: #GP(0)"
+	EXPECT_VE VEC_GP, SEL_DATA32, "LTR with a data-segment selector: #GP(selector)"
 	IDT64_RAW VEC_INT_BADTYPE, 0x8c, 0  ; call gate type: not allowed in the IDT
 	EXC_EXPECT .gp4
 	int VEC_INT_BADTYPE

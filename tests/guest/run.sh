@@ -10,7 +10,7 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 opt=""
 [ "$mode" = nocache ] && opt="-no-block-cache"
-timeout 120 "$sim" $opt -kernel "$kernel" -serial "file:$out" -display none
+timeout 60 "$sim" $opt -kernel "$kernel" -serial "file:$out" -display none
 rc=$?
 cat "$out"
 plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\).*/\1/p' "$out" | head -n 1)

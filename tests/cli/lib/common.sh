@@ -9,6 +9,11 @@
 
 set -u
 sim=$1
+# Tests may cd into their directory: make a relative path absolute.
+case $sim in
+/*) ;;
+*/*) sim=$(pwd)/$sim ;;
+esac
 here=$(cd "$(dirname "$0")" && pwd)
 lib=$here/lib
 root=$(cd "$here/../.." && pwd)

@@ -4,6 +4,7 @@
 	section .text
 	global _start
 _start:
+	mov esp, stack_top
 	cli
 	hlt
 	mov al, 0x7f                    ; never reached

@@ -5,6 +5,7 @@
 	section .text
 	global _start
 _start:
+	mov esp, stack_top
 	mov esi, msg
 	call puts
 	mov esi, dbg

@@ -130,7 +130,3 @@ s_mods:		db "mods=", 0
 s_mod:		db "mod=", 0
 s_mmap:		db "mmap=", 0
 
-	section .bss
-	align 16
-	resb 4096
-stack_top:

@@ -6,6 +6,7 @@
 	section .text
 	global _start
 _start:
+	mov esp, stack_top
 	lidt [idtr]
 	int3
 	mov al, 0x7f                    ; never reached

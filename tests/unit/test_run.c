@@ -1,0 +1,160 @@
+/* The run loop: instruction budgets, halting, and code changed while it
+ * is cached, with and without the block cache. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "ops_env.h"
+
+#include "cpu/blockcache.h"
+
+/* Puts code at ENV_RIP the way a loader does: the code cache is told. */
+static void load(struct cpu *c, const uint8_t *code, size_t len)
+{
+	memcpy(env_ram + ENV_RIP, code, len);
+	code_cache_note_write(c->cc, 0, ENV_RAM);
+}
+
+static struct cpu *flat32(bool cache)
+{
+	struct cpu *c = env_cpu(false);
+	cpu_set_block_cache(c, cache);
+	return c;
+}
+
+/* mov byte [next+1], 0x42 ; mov eax, 0x11 ; hlt. The store rewrites the
+ * immediate of the very next instruction, which must run with the new
+ * byte (SDM Vol. 3A 11.6). */
+static void run_patch_next(bool cache)
+{
+	const uint8_t code[] = {
+		0xc6, 0x05, 0x08, 0x00, 0x01, 0x00, 0x42, /* mov byte [0x10008], 0x42 */
+		0xb8, 0x11, 0x00, 0x00, 0x00,             /* mov eax, 0x11 */
+		0xf4,                                     /* hlt */
+	};
+	struct cpu *c = flat32(cache);
+	load(c, code, sizeof(code));
+	assert_int_equal(cpu_run(c, 100), CPU_STOP_HALTED);
+	assert_int_equal(cpu_get_gpr(c, REG_RAX), 0x42);
+	assert_int_equal(cpu_icount(c), 3);
+}
+
+static void test_patch_next_instruction_cached(void **s)
+{
+	(void)s;
+	run_patch_next(true);
+}
+
+static void test_patch_next_instruction_uncached(void **s)
+{
+	(void)s;
+	run_patch_next(false);
+}
+
+/* A loop whose body rewrites an instruction it has already run: the
+ * second iteration must run the new bytes. */
+static void run_patch_loop(bool cache)
+{
+	const uint8_t code[] = {
+		0xb9, 0x02, 0x00, 0x00, 0x00,             /* mov ecx, 2 */
+		0xb8, 0x01, 0x00, 0x00, 0x00,             /* L: mov eax, 1 */
+		0x01, 0xc3,                               /* add ebx, eax */
+		0xc6, 0x05, 0x06, 0x00, 0x01, 0x00, 0x02, /* mov byte [L+1], 2 */
+		0x49,                                     /* dec ecx */
+		0x75, 0xef,                               /* jnz L */
+		0xf4,                                     /* hlt */
+	};
+	struct cpu *c = flat32(cache);
+	load(c, code, sizeof(code));
+	assert_int_equal(cpu_run(c, 1000), CPU_STOP_HALTED);
+	assert_int_equal(cpu_get_gpr(c, REG_RBX), 1 + 2);
+	assert_int_equal(cpu_icount(c), 1 + 2 * 5 + 1);
+}
+
+static void test_patch_loop_cached(void **s)
+{
+	(void)s;
+	run_patch_loop(true);
+}
+
+static void test_patch_loop_uncached(void **s)
+{
+	(void)s;
+	run_patch_loop(false);
+}
+
+/* A write by something other than a CPU (a loader, a device) reported
+ * through code_cache_note_write drops the cached block. */
+static void test_external_write_drops_block(void **s)
+{
+	(void)s;
+	const uint8_t code[] = {
+		0xb8, 0x01, 0x00, 0x00, 0x00, /* mov eax, 1 */
+		0xf4,                         /* hlt */
+	};
+	struct cpu *c = flat32(true);
+	load(c, code, sizeof(code));
+	assert_int_equal(cpu_run(c, 100), CPU_STOP_HALTED);
+	assert_int_equal(cpu_get_gpr(c, REG_RAX), 1);
+	env_ram[ENV_RIP + 1] = 7;
+	code_cache_note_write(c->cc, ENV_RIP + 1, 1);
+	c->halted = false;
+	cpu_set_rip(c, ENV_RIP);
+	assert_int_equal(cpu_run(c, 100), CPU_STOP_HALTED);
+	assert_int_equal(cpu_get_gpr(c, REG_RAX), 7);
+}
+
+/* The budget is exact: the run stops after exactly that many retired
+ * instructions, inside a block if need be, and resumes there. */
+static void test_budget_is_exact(void **s)
+{
+	(void)s;
+	const uint8_t code[] = {
+		0x40, 0x40, 0x40, 0x40, 0x40, 0x40, /* inc eax x6 */
+		0xf4,
+	};
+	for (int cache = 0; cache <= 1; cache++) {
+		struct cpu *c = flat32(cache);
+		load(c, code, sizeof(code));
+		assert_int_equal(cpu_run(c, 4), CPU_STOP_BUDGET);
+		assert_int_equal(cpu_icount(c), 4);
+		assert_int_equal(cpu_get_gpr(c, REG_RAX), 4);
+		assert_int_equal(cpu_get_rip(c), ENV_RIP + 4);
+		assert_int_equal(cpu_run(c, 100), CPU_STOP_HALTED);
+		assert_int_equal(cpu_get_gpr(c, REG_RAX), 6);
+		assert_int_equal(cpu_icount(c), 7);
+	}
+}
+
+/* A fault leaves no trace: the faulting store's registers and memory
+ * are as before, and RIP points at the faulting instruction when the
+ * handler runs (here: no IDT, so the CPU shuts down, and the reason
+ * names the first fault's cause chain). */
+static void test_fault_without_idt_shuts_down(void **s)
+{
+	(void)s;
+	const uint8_t code[] = {
+		0x0f, 0x0b, /* ud2 */
+	};
+	struct cpu *c = flat32(true);
+	c->idtr.limit = 0;
+	load(c, code, sizeof(code));
+	assert_int_equal(cpu_run(c, 100), CPU_STOP_SHUTDOWN);
+	assert_non_null(strstr(cpu_last_reason(c), "triple fault"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_patch_next_instruction_cached),
+		cmocka_unit_test(test_patch_next_instruction_uncached),
+		cmocka_unit_test(test_patch_loop_cached),
+		cmocka_unit_test(test_patch_loop_uncached),
+		cmocka_unit_test(test_external_write_drops_block),
+		cmocka_unit_test(test_budget_is_exact),
+		cmocka_unit_test(test_fault_without_idt_shuts_down),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
