@@ -19,7 +19,12 @@
  *    Jb/Jz (relative to the next instruction); zero-extended otherwise;
  *    moffs goes to disp.
  * An encoding that is #UD decodes to its full length with i->fn =
- * insn_ud and i->ud_reason saying why. */
+ * insn_ud and i->ud_reason saying why.
+ *
+ * Where Intel and AMD differ we model Intel: near branches ignore 66 in
+ * 64-bit mode; SYSCALL/SYSRET are #UD outside it; far branches and
+ * LFS/LGS/LSS honour REX.W; LOCK MOV CR0 is not CR8. Lengths of what
+ * no Intel CPU executes (XOP, 3DNow!, SSE4a, VIA PadLock) follow Zydis. */
 #include "cpu/decode.h"
 
 #include <stdbool.h>
@@ -175,21 +180,23 @@ static int decode_mem(struct insn *i, const uint8_t *b, unsigned pos,
 /* VEX (C4/C5), EVEX (62) and XOP (8F) encodings: decoded for their length
  * (SDM Vol. 2A 2.3 and 2.7; AMD APM Vol. 3 1.8 for XOP), all #UD here. */
 static int decode_vex(struct insn *i, const uint8_t *b, unsigned pos,
-		      unsigned lim, unsigned pfx, bool rex_or_rep)
+		      unsigned lim, unsigned code_size, unsigned pfx,
+		      bool rex_or_rep)
 {
+#define UNSUP(what) what DEC_UNSUPPORTED
 	static const char *const reasons[3][11] = {
-		{ [1] = "VEX-encoded instruction (AVX, map 0F)" DEC_UNSUPPORTED,
-		  [2] = "VEX-encoded instruction (AVX, map 0F 38)" DEC_UNSUPPORTED,
-		  [3] = "VEX-encoded instruction (AVX, map 0F 3A)" DEC_UNSUPPORTED },
-		{ [1] = "EVEX-encoded instruction (AVX-512, map 0F)" DEC_UNSUPPORTED,
-		  [2] = "EVEX-encoded instruction (AVX-512, map 0F 38)" DEC_UNSUPPORTED,
-		  [3] = "EVEX-encoded instruction (AVX-512, map 0F 3A)" DEC_UNSUPPORTED,
-		  [5] = "EVEX-encoded instruction (AVX512-FP16, map 5)" DEC_UNSUPPORTED,
-		  [6] = "EVEX-encoded instruction (AVX512-FP16, map 6)" DEC_UNSUPPORTED },
-		{ [8] = "AMD XOP-encoded instruction (map 8)" DEC_UNSUPPORTED,
-		  [9] = "AMD XOP-encoded instruction (map 9)" DEC_UNSUPPORTED,
-		  [10] = "AMD XOP-encoded instruction (map 0A)" DEC_UNSUPPORTED },
+		{ [1] = UNSUP("AVX (VEX map 0F)"),
+		  [2] = UNSUP("AVX (VEX map 0F 38)"),
+		  [3] = UNSUP("AVX (VEX map 0F 3A)") },
+		{ [1] = UNSUP("AVX-512 (EVEX map 0F)"),
+		  [2] = UNSUP("AVX-512 (EVEX map 0F 38)"),
+		  [3] = UNSUP("AVX-512 (EVEX map 0F 3A)"),
+		  [5] = UNSUP("AVX512-FP16 (EVEX map 5)"),
+		  [6] = UNSUP("AVX512-FP16 (EVEX map 6)") },
+		{ [8] = UNSUP("AMD XOP (map 8)"), [9] = UNSUP("AMD XOP (map 9)"),
+		  [10] = UNSUP("AMD XOP (map 0A)") },
 	};
+#undef UNSUP
 	uint8_t esc = b[pos];
 	unsigned kind, hdr, map;
 	NEED(pos + 2);
@@ -243,6 +250,8 @@ static int decode_vex(struct insn *i, const uint8_t *b, unsigned pos,
 	i->fn = insn_ud;
 	i->ud_reason = why;
 	i->len = (uint8_t)pos;
+	i->opsize = (uint8_t)operand_size(SZ_V, code_size, pfx & PFX_OPSIZE,
+					  false);
 	return (int)pos;
 }
 
@@ -350,7 +359,8 @@ opcode:;
 				NEED(pos + 2);
 			if (op == 0x8f ? (b[pos + 1] & 0x1f) >= 8 :
 			    m64 || (b[pos + 1] & 0xc0) == 0xc0)
-				return decode_vex(i, b, pos, lim, pfx, rex || rep);
+				return decode_vex(i, b, pos, lim, code_size, pfx,
+						  rex || rep);
 		}
 		n = &dec_map_1byte[op];
 		pos += 1;

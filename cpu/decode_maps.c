@@ -172,7 +172,8 @@ const struct dec_node dec_map_1byte[256] = {
 	[0x8d] = M(LEA_GvM, V, NONE, DF_MEM),
 	[0x8e] = M(MOV_SwEw, V, NONE, DF_SREG | DF_SREG_DST),
 	/* 8F with mmmmm >= 8 in the next byte is XOP */
-	[0x8f] = G(L(POP_Ev, D64, NONE, 0), RSVD, RSVD, RSVD, RSVD, RSVD, RSVD, RSVD),
+	[0x8f] = G(L(POP_Ev, D64, NONE, 0),
+		   RSVD, RSVD, RSVD, RSVD, RSVD, RSVD, RSVD),
 	/* 90 is NOP, F3 90 PAUSE; with REX.B it is XCHG r8, rAX */
 	[0x90] = REXB(PFX(N(NOP, V, NONE), N(NOP, V, NONE), N(PAUSE, V, NONE),
 			  N(NOP, V, NONE)),
@@ -279,6 +280,7 @@ const struct dec_node dec_map_1byte[256] = {
 };
 
 /* 0F 01 register forms (C0-FF), by ModRM.reg then rm. */
+#define SVM(what) NSUP(what, "AMD SVM")
 static const struct dec_node grp7_reg[8] = {
 	RM(NSUP("ENCLV (0F 01 C0)", "SGX"), VMX("VMCALL (0F 01 C1)"),
 	   VMX("VMLAUNCH (0F 01 C2)"), VMX("VMRESUME (0F 01 C3)"),
@@ -294,10 +296,10 @@ static const struct dec_node grp7_reg[8] = {
 	RM(NSUP("XGETBV (0F 01 D0)", "XSAVE"), NSUP("XSETBV (0F 01 D1)", "XSAVE"),
 	   RSVD, RSVD, VMX("VMFUNC (0F 01 D4)"), NSUP("XEND (0F 01 D5)", "TSX"),
 	   NSUP("XTEST (0F 01 D6)", "TSX"), NSUP("ENCLU (0F 01 D7)", "SGX")),
-	RM(NSUP("VMRUN (0F 01 D8)", "AMD SVM"), NSUP("VMMCALL (0F 01 D9)", "AMD SVM"),
-	   NSUP("VMLOAD (0F 01 DA)", "AMD SVM"), NSUP("VMSAVE (0F 01 DB)", "AMD SVM"),
-	   NSUP("STGI (0F 01 DC)", "AMD SVM"), NSUP("CLGI (0F 01 DD)", "AMD SVM"),
-	   NSUP("SKINIT (0F 01 DE)", "AMD SVM"), NSUP("INVLPGA (0F 01 DF)", "AMD SVM")),
+	RM(SVM("VMRUN (0F 01 D8)"), SVM("VMMCALL (0F 01 D9)"),
+	   SVM("VMLOAD (0F 01 DA)"), SVM("VMSAVE (0F 01 DB)"),
+	   SVM("STGI (0F 01 DC)"), SVM("CLGI (0F 01 DD)"),
+	   SVM("SKINIT (0F 01 DE)"), SVM("INVLPGA (0F 01 DF)")),
 	L(SMSW_Ev, V, NONE, 0),
 	RM(PFX(NSUP("SERIALIZE (0F 01 E8)", "SERIALIZE"), RSVD,
 	       NSUP("SETSSBSY (F3 0F 01 E8)", "CET"),
@@ -307,13 +309,16 @@ static const struct dec_node grp7_reg[8] = {
 	   RSVD,
 	   PFX(RSVD, RSVD, NSUP("UIRET (F3 0F 01 EC)", "UINTR"), RSVD),
 	   PFX(RSVD, RSVD, NSUP("TESTUI (F3 0F 01 ED)", "UINTR"), RSVD),
-	   PFX(L(RDPKRU, V, NONE, 0), RSVD, NSUP("CLUI (F3 0F 01 EE)", "UINTR"), RSVD),
-	   PFX(L(WRPKRU, V, NONE, 0), RSVD, NSUP("STUI (F3 0F 01 EF)", "UINTR"), RSVD)),
+	   PFX(L(RDPKRU, V, NONE, 0), RSVD,
+	       NSUP("CLUI (F3 0F 01 EE)", "UINTR"), RSVD),
+	   PFX(L(WRPKRU, V, NONE, 0), RSVD,
+	       NSUP("STUI (F3 0F 01 EF)", "UINTR"), RSVD)),
 	L(LMSW_Ew, V, NONE, 0),
 	RM(L_ONLY64(SWAPGS, V, NONE, 0, "SWAPGS"), L(RDTSCP, V, NONE, 0),
 	   NSUP("MONITORX (0F 01 FA)", "AMD MONITORX"),
 	   NSUP("MWAITX (0F 01 FB)", "AMD MONITORX"),
-	   NSUP("CLZERO (0F 01 FC)", "AMD CLZERO"), NSUP("RDPRU (0F 01 FD)", "AMD RDPRU"),
+	   NSUP("CLZERO (0F 01 FC)", "AMD CLZERO"),
+	   NSUP("RDPRU (0F 01 FD)", "AMD RDPRU"),
 	   NSUP("INVLPGB (0F 01 FE)", "AMD INVLPGB"),
 	   NSUP("TLBSYNC (0F 01 FF)", "AMD INVLPGB")),
 };
@@ -420,9 +425,11 @@ const struct dec_node dec_map_0f[256] = {
 	[0x22] = M(MOV_CdRd, YM, NONE, DF_MODREG | DF_CREG),
 	[0x23] = M(MOV_DdRd, YM, NONE, DF_MODREG | DF_DREG),
 	[0x24] = { .sel = SEL_LEAF, .flags = DF_MODRM | DF_MODREG,
-		   .reason = "MOV from a test register (0F 24) does not exist on this CPU" },
+		   .reason = "MOV from a test register (0F 24) does not exist "
+			     "on this CPU" },
 	[0x26] = { .sel = SEL_LEAF, .flags = DF_MODRM | DF_MODREG,
-		   .reason = "MOV to a test register (0F 26) does not exist on this CPU" },
+		   .reason = "MOV to a test register (0F 26) does not exist "
+			     "on this CPU" },
 	SSE(28, SSE, SSE2, NONE, NONE),
 	SSE(29, SSE, SSE2, NONE, NONE),
 	SSE(2A, SSE, SSE2, SSE, SSE2),

@@ -50,8 +50,8 @@ enum dec_size {
 	SZ_YM,  /* 32, or 64 in 64-bit mode; prefixes ignored */
 };
 
-/* Node flags. DF_MODRM is read on the top-level node of an opcode; the
- * others on the leaf. */
+/* Node flags. DF_MODRM and DF_MODREG are read on the top-level node of
+ * an opcode, the others on the leaf. */
 enum {
 	DF_MODRM = 1u << 0,  /* a ModRM byte follows the opcode */
 	DF_MODREG = 1u << 1, /* mod is ignored: always the register form */

@@ -3,9 +3,9 @@
 ; Path: protected mode (multiboot) -> real mode -> protected mode ->
 ; IA-32e compatibility mode -> 64-bit mode -> compatibility mode ->
 ; protected mode -> real mode -> protected mode. At each step it checks
-; CR0/CR4/EFER, the mode rules that raise #GP (SDM Vol. 3A 4.1.2), and
-; how CS.D / CS.L / real mode set operand size, instruction decoding and
-; address formation. The long-mode switch is done by hand here (not with
+; CR0/CR4/EFER, the mode rules that raise #GP (SDM Vol. 3A 4.1.2
+; "Paging-Mode Enabling"), and how CS.D / CS.L / real mode set operand
+; size, instruction decoding and address formation. The long-mode switch is done by hand here (not with
 ; ENTER_LONG) so the state between the steps can be checked.
 
 %include "test.inc"
@@ -46,7 +46,7 @@ main:
 	call push_size32
 	EXPECT_EQ eax, 4, "pm after real mode: PUSH moves ESP by 4"
 
-	; --- towards IA-32e mode (SDM Vol. 3A 10.8.5) --------------------------
+	; --- towards IA-32e mode (SDM Vol. 3A "Initializing IA-32e Mode") -------
 	mov eax, PG_P | PG_RW
 	call pg_build_4level32
 	mov cr3, eax
