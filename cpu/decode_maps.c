@@ -103,8 +103,7 @@
 	  L(RCL_##sfx, sz, im, fl), L(RCR_##sfx, sz, im, fl),              \
 	  L(SHL_##sfx, sz, im, fl), L(SHR_##sfx, sz, im, fl),              \
 	  L(SHL_##sfx, sz, im, fl), L(SAR_##sfx, sz, im, fl))
-#define X87(op) [0x##op] = { .sel = SEL_LEAF, .flags = DF_MODRM,          \
-	.reason = "x87 (" #op ")" NOT_IN_MODEL }
+#define X87(op) [0x##op] = M(ESC_X87, V, NONE, 0)
 
 const struct dec_node dec_map_1byte[256] = {
 	ALU(0x00, ADD),
@@ -182,7 +181,7 @@ const struct dec_node dec_map_1byte[256] = {
 	[0x98] = N(CBW, V, NONE),
 	[0x99] = N(CWD, V, NONE),
 	[0x9a] = N_INV64(CALLF_Ap, V, AP, "CALL far ptr16:16/32"),
-	[0x9b] = NS("x87 (9B FWAIT)" NOT_IN_MODEL),
+	[0x9b] = L(WAIT, V, NONE, 0),
 	[0x9c] = N(PUSHF, D64, NONE),
 	[0x9d] = N(POPF, D64, NONE),
 	[0x9e] = N(SAHF, V, NONE),

@@ -3,12 +3,17 @@
 ; In IA-32e mode every event pushes SS, RSP, RFLAGS, CS, RIP (and the
 ; error code) on a stack aligned to 16 bytes; the saved RSP is the value
 ; before the event (SDM Vol. 3A 6.14.2). Faults save the RIP of the
-; faulting instruction, traps the RIP after it. INTO, BOUND's opcode and
-; other 32-bit-only opcodes are #UD. #TS comes from reading RSPn or ISTn
+; faulting instruction, traps the RIP after it. INTO and other opcodes
+; invalid in 64-bit mode (PUSH ES, AAA) are #UD. #TS comes from reading RSPn or ISTn
 ; past the TSS limit (SDM Vol. 3A 6.14.5); #SS(0) from a non-canonical
 ; stack reference and #GP(0) from a non-canonical data reference (SDM
 ; Vol. 3A 6.15). Error codes carry the selector or IDT slot and EXT as in
 ; protected mode.
+;
+; QEMU 7.2 TCG deviates: it never sets EXT, forms IDT error codes in
+; IA-32e mode as vector * 16 + 2 (the SDM's error_code(vector, 1, EXT) is
+; vector * 8 + 2 in every mode), raises #GP instead of #SS for a
+; non-canonical stack reference, and does not raise #AC.
 
 %include "test.inc"
 %include "ring3.inc"

@@ -8,6 +8,10 @@
 ; INT n, INT3 and INTO are not, exceptions raised while delivering another
 ; exception are. INT n, INT3 and INTO check the gate's DPL against CPL
 ; (#GP(vector * 8 + 2)); exceptions do not.
+;
+; QEMU 7.2 TCG deviates: it never sets EXT in these error codes, does not
+; check data-segment limits or the read-only type, nor the SS limit, and
+; does not raise #AC.
 
 %include "test.inc"
 %include "ring3.inc"

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "tests/unit/ops_env.h"
+#include "tests/unit/env.h"
 
 static uint64_t arith(const struct cpu *c)
 {
@@ -19,7 +19,7 @@ static uint64_t arith(const struct cpu *c)
 static void test_add_flags(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = env_reg(1, REG_RCX, REG_RAX); /* add al, cl */
 	c->gpr[REG_RAX] = 0x7f;
 	c->gpr[REG_RCX] = 0x01;
@@ -35,7 +35,7 @@ static void test_add_flags(void **state)
 static void test_adc_sbb_use_carry(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = env_reg(8, REG_RCX, REG_RAX);
 	c->gpr[REG_RAX] = ~0ull;
 	c->gpr[REG_RCX] = 0;
@@ -52,7 +52,7 @@ static void test_adc_sbb_use_carry(void **state)
 static void test_inc_keeps_cf_and_32bit_zero_extends(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = env_reg(4, 0, REG_RBX);
 	c->gpr[REG_RBX] = 0xdeadbeef7fffffffull;
 	flags_set_arith(c, FLAG_CF);
@@ -64,7 +64,7 @@ static void test_inc_keeps_cf_and_32bit_zero_extends(void **state)
 static void test_div_by_zero_faults_with_reason(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = env_reg(8, 6, REG_RCX);
 	c->gpr[REG_RAX] = 5;
 	c->gpr[REG_RDX] = 0;
@@ -77,7 +77,7 @@ static void test_div_by_zero_faults_with_reason(void **state)
 static void test_idiv_overflow_and_most_negative_quotient(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = env_reg(8, 7, REG_RCX);
 	c->gpr[REG_RAX] = 0x8000000000000000ull;
 	c->gpr[REG_RDX] = ~0ull;
@@ -97,7 +97,7 @@ static void test_idiv_overflow_and_most_negative_quotient(void **state)
 static void test_mul_sets_cf_of_from_upper_half(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = env_reg(2, 4, REG_RCX);
 	c->gpr[REG_RAX] = 0x100;
 	c->gpr[REG_RCX] = 0x100;
@@ -110,7 +110,7 @@ static void test_mul_sets_cf_of_from_upper_half(void **state)
 static void test_shift_count_zero_keeps_flags(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = env_reg(8, 4, REG_RAX); /* shl rax, cl */
 	c->gpr[REG_RAX] = 0x1234;
 	c->gpr[REG_RCX] = 0x40; /* masked to 0 for 64-bit */
@@ -123,7 +123,7 @@ static void test_shift_count_zero_keeps_flags(void **state)
 static void test_rcl_8bit_count_is_mod_9(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = env_reg(1, 2, REG_RAX); /* rcl al, cl */
 	c->gpr[REG_RAX] = 0x81;
 	c->gpr[REG_RCX] = 9; /* a full turn through CF: unchanged */
@@ -140,7 +140,7 @@ static void test_rcl_8bit_count_is_mod_9(void **state)
 static void test_bts_register_offset_reaches_outside_operand(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	/* bts dword [rbx], ecx with ecx = -1: bit 31 of the dword at
 	 * rbx - 4 (SDM BT: offset DIV 32 dwords from the base). */
 	struct insn i = env_mem(4, REG_RCX, REG_RBX, 0);
@@ -157,7 +157,7 @@ static void test_bts_register_offset_reaches_outside_operand(void **state)
 static void test_bsf_zero_source_keeps_destination(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = env_reg(4, REG_RDX, REG_RCX);
 	c->gpr[REG_RDX] = 0x1122334455667788ull;
 	c->gpr[REG_RCX] = 0;
@@ -173,7 +173,7 @@ static void test_bsf_zero_source_keeps_destination(void **state)
 static void test_cmov32_false_zero_extends(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = env_reg(4, REG_RAX, REG_RCX);
 	i.opcode = 0x44; /* cmove */
 	c->gpr[REG_RAX] = 0xffffffff00000001ull;
@@ -186,7 +186,7 @@ static void test_cmov32_false_zero_extends(void **state)
 static void test_cmpxchg_failure_loads_accumulator(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = env_mem(4, REG_RCX, REG_RBX, 0);
 	c->gpr[REG_RBX] = 0x30000;
 	env_set(0x30000, 4, 0x55);
@@ -204,7 +204,7 @@ static void test_cmpxchg_failure_loads_accumulator(void **state)
 static void test_cmpxchg16b_needs_alignment(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = env_mem(8, 1, REG_RSI, 0);
 	c->gpr[REG_RSI] = 0x30008;
 	env_set(0x30008, 8, 1);
@@ -227,7 +227,7 @@ static void test_cmpxchg16b_needs_alignment(void **state)
 static void test_xchg_with_unmapped_memory_changes_nothing(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = env_mem(8, REG_RCX, REG_RBX, 0);
 	c->gpr[REG_RBX] = ENV_HOLE + 8;
 	c->gpr[REG_RCX] = 42;
@@ -240,7 +240,7 @@ static void test_xchg_with_unmapped_memory_changes_nothing(void **state)
 static void test_daa_das_examples(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(false);
+	struct cpu *c = env_cpu(ENV_FLAT32);
 	struct insn i = env_reg(4, 0, 0);
 	c->gpr[REG_RAX] = 0xae;
 	flags_set_arith(c, 0);
@@ -257,7 +257,7 @@ static void test_daa_das_examples(void **state)
 static void test_aam_zero_and_aad(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(false);
+	struct cpu *c = env_cpu(ENV_FLAT32);
 	struct insn i = env_reg(4, 0, 0);
 	c->gpr[REG_RAX] = 0x1234;
 	i.imm = 0;

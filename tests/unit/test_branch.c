@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "tests/unit/ops_env.h"
+#include "tests/unit/env.h"
 
 static struct insn br(unsigned opsize, int64_t rel)
 {
@@ -20,7 +20,7 @@ static struct insn br(unsigned opsize, int64_t rel)
 static void test_jcc_taken_and_not(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = br(8, 0x10);
 	i.opcode = 0x74; /* je */
 	flags_set_arith(c, FLAG_ZF);
@@ -34,7 +34,7 @@ static void test_jcc_taken_and_not(void **state)
 static void test_noncanonical_target_is_gp(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = env_reg(8, 4, REG_RAX);
 	c->gpr[REG_RAX] = 0x0000800000000000ull;
 	assert_int_equal(env_exec(c, &impl_JMP_Ev, &i), EXC_GP);
@@ -49,7 +49,7 @@ static void test_noncanonical_target_is_gp(void **state)
 static void test_cs_limit_and_16bit_truncation(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(false);
+	struct cpu *c = env_cpu(ENV_FLAT32);
 	c->seg[SEG_CS].limit = 0xffff;
 	struct insn i = br(4, 0x10000);
 	assert_int_equal(env_exec(c, &impl_JMP_Jz, &i), EXC_GP);
@@ -63,7 +63,7 @@ static void test_cs_limit_and_16bit_truncation(void **state)
 static void test_call_ret_imm(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn call = br(8, 0x100);
 	call.len = 5;
 	c->gpr[REG_RSP] = 0x20000;
@@ -80,7 +80,7 @@ static void test_call_ret_imm(void **state)
 static void test_ret_to_noncanonical_keeps_rsp(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn ret = br(8, 0);
 	c->gpr[REG_RSP] = 0x20000;
 	env_set(0x20000, 8, 0x8000000000000000ull);
@@ -91,7 +91,7 @@ static void test_ret_to_noncanonical_keeps_rsp(void **state)
 static void test_loop_uses_address_size(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = br(8, -4);
 	i.addrsize = 4;
 	c->gpr[REG_RCX] = 0x100000001ull; /* ECX = 1: decrements to 0 */

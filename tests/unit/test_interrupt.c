@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <cmocka.h>
 
-#include "tests/unit/ops_env.h"
+#include "tests/unit/env.h"
 #include "cpu/interrupt.h"
 #include "cpu/seg.h"
 
@@ -110,7 +110,7 @@ static void setup_tss_b(void)
 /* Flat 32-bit protected mode at CPL cpl, TR = TSS A (busy), IDT at IDT. */
 static struct cpu *prot_cpu(int cpl)
 {
-	struct cpu *c = env_cpu(false);
+	struct cpu *c = env_cpu(ENV_FLAT32);
 	put_gdt(S_CODE0, desc(0, 0xfffff, 0x9b, 0xc));
 	put_gdt(S_DATA0, desc(0, 0xfffff, 0x93, 0xc));
 	put_gdt(S_CODE3, desc(0, 0xfffff, 0xfb, 0xc));
@@ -138,7 +138,7 @@ static struct cpu *prot_cpu(int cpl)
  * IST1 is 0x3f008 (not 16-byte aligned). */
 static struct cpu *long_cpu(int cpl)
 {
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	put_gdt(S_DATA0, desc(0, 0xfffff, 0x93, 0xc));
 	put_gdt(S_DATA3, desc(0, 0xfffff, 0xf3, 0xc));
 	put_gdt(S_CODE64_0, desc(0, 0xfffff, 0x9b, 0xa));
@@ -209,7 +209,7 @@ static struct insn no_modrm(unsigned opsize, unsigned len)
 static void test_real_mode_int_n(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(false);
+	struct cpu *c = env_cpu(ENV_FLAT32);
 	c->cr0 &= ~1ull;
 	c->idtr.base = 0;
 	c->idtr.limit = 0x3ff;
@@ -237,7 +237,7 @@ static void test_real_mode_int_n(void **state)
 static void test_real_mode_ivt_limit_double_and_triple_fault(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(false);
+	struct cpu *c = env_cpu(ENV_FLAT32);
 	c->cr0 &= ~1ull;
 	seg_refresh_mode(c);
 	c->idtr.base = 0;

@@ -12,7 +12,7 @@
 
 #include "cpu/decode.h"
 #include "cpu/msr.h"
-#include "tests/unit/ops_env.h"
+#include "tests/unit/env.h"
 
 #define EAX CPUID_EAX
 #define EBX CPUID_EBX
@@ -189,7 +189,7 @@ static void cpuid_i(struct cpu *c, uint32_t leaf, uint32_t sub, uint32_t r[4])
 static void test_per_cpu_fields(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	uint32_t r[4];
 	c->apic_id = 5;
 	cpuid_i(c, 1, 0, r);
@@ -232,7 +232,7 @@ static void test_per_cpu_fields(void **state)
 static void test_misc_enable_effects(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(false);
+	struct cpu *c = env_cpu(ENV_FLAT32);
 	uint32_t r[4], two[4];
 	c->misc_enable |= 1ull << 22;
 	cpuid_i(c, 0, 0, r);

@@ -14,7 +14,7 @@
 
 #include "cpu/decode.h"
 #include "cpu/msr.h"
-#include "tests/unit/ops_env.h"
+#include "tests/unit/env.h"
 
 /* Decodes bytes for the current mode and runs the instruction's handler
  * (icount is left alone, so that the TSC stands still); returns the
@@ -123,7 +123,7 @@ static void test_table_sorted_and_named(void **state)
 static void test_reset_values(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(false);
+	struct cpu *c = env_cpu(ENV_FLAT32);
 	cpu_reset(c);
 	assert_int_equal(rd(c, 0x277), 0x0007040600070406ull);  /* PAT */
 	assert_int_equal(rd(c, 0xc0000080), 0);                   /* EFER */
@@ -132,7 +132,7 @@ static void test_reset_values(void **state)
 	assert_int_equal(rd(c, 0x1b), 0xfee00900ull);             /* BSP, enabled */
 	assert_int_equal(rd(c, 0xfe), 0x508);                     /* 8 var, FIX, WC */
 	/* RDMSR zero-extends EAX and EDX in 64-bit mode. */
-	c = env_cpu(true);
+	c = env_cpu(ENV_LONG64);
 	c->pat = 0x0106040600070406ull;
 	assert_int_equal(rdmsr(c, 0x277, &(uint64_t){ 0 }), -1);
 	assert_int_equal(c->gpr[REG_RAX], 0x00070406);
@@ -142,7 +142,7 @@ static void test_reset_values(void **state)
 static void test_unknown_msr_and_cpl(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	uint64_t v;
 	assert_gp0(c, rdmsr(c, 0x12345678, &v), "MSR 0x12345678");
 	assert_gp0(c, wrmsr(c, 0xc0000104, 0), "MSR 0xc0000104");
@@ -157,7 +157,7 @@ static void test_unknown_msr_and_cpl(void **state)
 static void test_unavailable_msr(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	for (unsigned n = 0; n < c->model.n_cpuid; n++)
 		if (c->model.cpuid[n].leaf == 1)
 			c->model.cpuid[n].edx &= ~(1u << 16); /* PAT */
@@ -244,7 +244,7 @@ static void test_write_rules(void **state)
 	(void)state;
 	for (size_t n = 0; n < sizeof(write_cases) / sizeof(write_cases[0]); n++) {
 		const struct write_case *w = &write_cases[n];
-		struct cpu *c = env_cpu(true);
+		struct cpu *c = env_cpu(ENV_LONG64);
 		c->efer |= 1u << 11;    /* NXE, for the XD-disable case */
 		uint64_t before = 0, after = 0;
 		bool exists = rdmsr(c, w->index, &before) < 0;
@@ -272,7 +272,7 @@ static void test_write_rules(void **state)
 static void test_efer(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(false);
+	struct cpu *c = env_cpu(ENV_FLAT32);
 	assert_int_equal(wrmsr(c, 0xc0000080, 1u << 10), -1);
 	assert_int_equal(c->efer, 0);
 	assert_int_equal(wrmsr(c, 0xc0000080, (1u << 8) | (1u << 11) | 1), -1);
@@ -287,7 +287,7 @@ static void test_efer(void **state)
 static void test_fs_gs_base_msrs(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	assert_int_equal(wrmsr(c, 0xc0000100, 0x12345000), -1);
 	assert_int_equal(c->seg[SEG_FS].base, 0x12345000);
 	c->seg[SEG_GS].base = 0xffff888000000000ull;
@@ -301,7 +301,7 @@ static void test_fs_gs_base_msrs(void **state)
 static void test_feature_control_lock(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	assert_int_equal(wrmsr(c, 0x3a, 0), -1);
 	assert_int_equal(wrmsr(c, 0x3a, 1), -1);
 	assert_int_equal(rd(c, 0x3a), 1);
@@ -317,7 +317,7 @@ static void test_feature_control_lock(void **state)
 static void test_tsc_and_adjust(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	uint64_t t0 = rd(c, 0x10), a0 = rd(c, 0x3b);
 	c->icount += 1000;
 	uint64_t per = c->model.tsc_hz / c->model.insns_per_sec;
@@ -348,7 +348,7 @@ static void test_tsc_and_adjust(void **state)
 static void test_rdtsc_tsd(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	c->cr4 |= 1u << 2;
 	assert_int_equal(RUN(c, 0x0f, 0x31), -1);
 	c->cpl = 3;
@@ -368,7 +368,7 @@ static void test_rdtsc_tsd(void **state)
 static void test_rdrand_rdseed(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	uint64_t vals[3];
 	for (int pass = 0; pass < 2; pass++) {
 		c->rand_state = 42;
@@ -402,7 +402,7 @@ static void test_rdrand_rdseed(void **state)
 static void test_msr_api_reasons(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	char why[256];
 	uint64_t v;
 	assert_false(msr_read(c, 0x4d0, &v, why, sizeof(why)));
@@ -419,7 +419,7 @@ static void test_msr_api_reasons(void **state)
 static void test_syscall_sysret(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	/* Linux's layout: kernel CS 0x10, user CS32 0x23 (SDM Vol. 3A
 	 * 5.8.8: STAR[47:32] for SYSCALL, STAR[63:48] for SYSRET). */
 	c->star = 0x0023001000000000ull;
@@ -473,7 +473,7 @@ static void test_syscall_sysret(void **state)
 static void test_sysenter_sysexit(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(false);
+	struct cpu *c = env_cpu(ENV_FLAT32);
 	set_cpl(c, 3);
 	c->rflags |= FLAG_IF;
 	c->sysenter_cs = 3;
@@ -504,7 +504,7 @@ static void test_sysenter_sysexit(void **state)
 	expect(c, RUN(c, 0x0f, 0x34), EXC_GP, "real-address mode");
 
 	/* IA-32e mode: 64-bit SYSENTER; SYSEXIT with REX.W to CS + 32. */
-	c = env_cpu(true);
+	c = env_cpu(ENV_LONG64);
 	c->sysenter_cs = 0x10;
 	c->sysenter_esp = 0xffff880000001000ull;
 	c->sysenter_eip = 0xffffffff81000000ull;
@@ -526,7 +526,7 @@ static void test_sysenter_sysexit(void **state)
 static void test_swapgs_fsgsbase(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	c->seg[SEG_GS].base = 0x1000;
 	c->kernel_gs_base = 0xffff888000000000ull;
 	expect(c, RUN(c, 0x0f, 0x01, 0xf8), -1, NULL);

@@ -6,21 +6,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "ops_env.h"
-
 #include "cpu/blockcache.h"
+#include "tests/unit/env.h"
 
-/* Puts code at ENV_RIP the way a loader does: the code cache is told. */
-static void load(struct cpu *c, const uint8_t *code, size_t len)
+/* A flat 32-bit CPU with code loaded at ENV_RIP. */
+static struct cpu *flat32(bool cache, const uint8_t *code, size_t len)
 {
-	memcpy(env_ram + ENV_RIP, code, len);
-	code_cache_note_write(c->cc, 0, ENV_RAM);
-}
-
-static struct cpu *flat32(bool cache)
-{
-	struct cpu *c = env_cpu(false);
+	struct cpu *c = env_cpu(ENV_FLAT32);
 	cpu_set_block_cache(c, cache);
+	env_load(ENV_RIP, code, len);
 	return c;
 }
 
@@ -34,8 +28,7 @@ static void run_patch_next(bool cache)
 		0xb8, 0x11, 0x00, 0x00, 0x00,             /* mov eax, 0x11 */
 		0xf4,                                     /* hlt */
 	};
-	struct cpu *c = flat32(cache);
-	load(c, code, sizeof(code));
+	struct cpu *c = flat32(cache, code, sizeof(code));
 	assert_int_equal(cpu_run(c, 100), CPU_STOP_HALTED);
 	assert_int_equal(cpu_get_gpr(c, REG_RAX), 0x42);
 	assert_int_equal(cpu_icount(c), 3);
@@ -66,8 +59,7 @@ static void run_patch_loop(bool cache)
 		0x75, 0xef,                               /* jnz L */
 		0xf4,                                     /* hlt */
 	};
-	struct cpu *c = flat32(cache);
-	load(c, code, sizeof(code));
+	struct cpu *c = flat32(cache, code, sizeof(code));
 	assert_int_equal(cpu_run(c, 1000), CPU_STOP_HALTED);
 	assert_int_equal(cpu_get_gpr(c, REG_RBX), 1 + 2);
 	assert_int_equal(cpu_icount(c), 1 + 2 * 5 + 1);
@@ -94,11 +86,10 @@ static void test_external_write_drops_block(void **s)
 		0xb8, 0x01, 0x00, 0x00, 0x00, /* mov eax, 1 */
 		0xf4,                         /* hlt */
 	};
-	struct cpu *c = flat32(true);
-	load(c, code, sizeof(code));
+	struct cpu *c = flat32(true, code, sizeof(code));
 	assert_int_equal(cpu_run(c, 100), CPU_STOP_HALTED);
 	assert_int_equal(cpu_get_gpr(c, REG_RAX), 1);
-	env_ram[ENV_RIP + 1] = 7;
+	*env_ptr(ENV_RIP + 1) = 7;
 	code_cache_note_write(c->cc, ENV_RIP + 1, 1);
 	c->halted = false;
 	cpu_set_rip(c, ENV_RIP);
@@ -116,8 +107,7 @@ static void test_budget_is_exact(void **s)
 		0xf4,
 	};
 	for (int cache = 0; cache <= 1; cache++) {
-		struct cpu *c = flat32(cache);
-		load(c, code, sizeof(code));
+		struct cpu *c = flat32(cache, code, sizeof(code));
 		assert_int_equal(cpu_run(c, 4), CPU_STOP_BUDGET);
 		assert_int_equal(cpu_icount(c), 4);
 		assert_int_equal(cpu_get_gpr(c, REG_RAX), 4);
@@ -138,9 +128,8 @@ static void test_fault_without_idt_shuts_down(void **s)
 	const uint8_t code[] = {
 		0x0f, 0x0b, /* ud2 */
 	};
-	struct cpu *c = flat32(true);
+	struct cpu *c = flat32(true, code, sizeof(code));
 	c->idtr.limit = 0;
-	load(c, code, sizeof(code));
 	assert_int_equal(cpu_run(c, 100), CPU_STOP_SHUTDOWN);
 	assert_non_null(strstr(cpu_last_reason(c), "triple fault"));
 }

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "tests/unit/ops_env.h"
+#include "tests/unit/env.h"
 #include "cpu/seg.h"
 
 #define GDT 0x20000u
@@ -49,7 +49,7 @@ static void put_desc(uint16_t sel, uint64_t d)
 /* A protected-mode CPU at CPL cpl with the GDT above. */
 static struct cpu *prot_cpu(int cpl)
 {
-	struct cpu *c = env_cpu(false);
+	struct cpu *c = env_cpu(ENV_FLAT32);
 	put_desc(S_CODE0, desc(0, 0xfffff, A_CODE0, F_32));
 	put_desc(S_DATA0, desc(0, 0xfffff, A_DATA0, F_32));
 	put_desc(S_CODE3, desc(0, 0xfffff, A_CODE3, F_32));
@@ -119,7 +119,7 @@ static void test_null_selector_rules(void **state)
 static void test_null_ss_in_64bit_mode(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	c->gdtr.base = GDT;
 	c->gdtr.limit = S_GDT_END - 1;
 	/* At CPL 0 with RPL 0 the load succeeds; RPL 1 != CPL fails. */
@@ -197,7 +197,7 @@ static void test_load_sets_accessed_bit_and_cache(void **state)
 static void test_real_and_vm86_loads(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(false);
+	struct cpu *c = env_cpu(ENV_FLAT32);
 	c->cr0 &= ~1ull;
 	seg_refresh_mode(c);
 	c->seg[SEG_DS].limit = 0xffffffff;   /* "unreal" limit stays */
@@ -304,7 +304,7 @@ static void test_lgdt_sgdt_widths_and_privilege(void **state)
 static void test_lgdt_64bit_loads_8_byte_base(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	env_set(DATA, 2, 0x7f);
 	env_set(DATA + 2, 8, 0xffff800000001000ull);
 	struct insn i = env_mem(8, 0, INSN_REG_NONE, DATA);
@@ -358,7 +358,7 @@ static void test_ltr_marks_busy_and_lldt(void **state)
 static void test_ltr_64bit_descriptor_is_16_bytes(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	c->gdtr.base = GDT;
 	c->gdtr.limit = S_GDT_END - 1;
 	put_desc(S_TSS64, desc(0x2b000, 0x67, A_TSS32, 0));

@@ -7,12 +7,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "tests/unit/ops_env.h"
+#include "tests/unit/env.h"
 
 static void test_push_pop_round_trip(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = env_reg(8, 0, REG_RBX);
 	c->gpr[REG_RSP] = 0x20000;
 	c->gpr[REG_RBX] = 0x1122334455667788ull;
@@ -28,7 +28,7 @@ static void test_push_pop_round_trip(void **state)
 static void test_push_fault_leaves_rsp(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = env_reg(8, 0, REG_RBX);
 	c->gpr[REG_RSP] = ENV_HOLE + 0x1000 + 4; /* 8 bytes straddle */
 	assert_int_equal(env_exec(c, &impl_PUSH_Zv, &i), EXC_PF);
@@ -41,7 +41,7 @@ static void test_push_fault_leaves_rsp(void **state)
 static void test_16bit_stack_wraps(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(false);
+	struct cpu *c = env_cpu(ENV_FLAT32);
 	c->seg[SEG_SS].attr &= ~SEG_ATTR_DB;
 	c->seg[SEG_SS].limit = 0xffff;
 	struct insn i = env_reg(2, 0, REG_RBX);
@@ -58,7 +58,7 @@ static void test_16bit_stack_wraps(void **state)
 static void test_pop_to_rsp_based_memory(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = env_mem(8, 0, REG_RSP, 8);
 	c->gpr[REG_RSP] = 0x20000;
 	env_set(0x20000, 8, 0xabcdef);
@@ -74,7 +74,7 @@ static void test_pop_to_rsp_based_memory(void **state)
 static void test_pusha_popa(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(false);
+	struct cpu *c = env_cpu(ENV_FLAT32);
 	struct insn i = env_reg(4, 0, 0);
 	for (unsigned r = 0; r < 8; r++)
 		c->gpr[r] = 0x100 + r;
@@ -100,7 +100,7 @@ static void test_pusha_popa(void **state)
 static void test_enter_nesting_and_leave(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = env_reg(8, 0, 0);
 	i.imm = 16;
 	i.imm2 = 3;
@@ -124,7 +124,7 @@ static void test_enter_nesting_and_leave(void **state)
 static void test_enter_fault_changes_nothing(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = env_reg(8, 0, 0);
 	i.imm2 = 2;
 	c->gpr[REG_RSP] = ENV_HOLE + 0x1008; /* the second push faults */

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "tests/unit/ops_env.h"
+#include "tests/unit/env.h"
 
 static struct insn str_insn(unsigned size, unsigned prefixes)
 {
@@ -20,14 +20,14 @@ static struct insn str_insn(unsigned size, unsigned prefixes)
 static void test_rep_movsb_forward_and_backward(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = str_insn(1, PFX_REP);
-	memcpy(env_ram + 0x20000, "abcdef", 6);
+	memcpy(env_ptr(0x20000), "abcdef", 6);
 	c->gpr[REG_RSI] = 0x20000;
 	c->gpr[REG_RDI] = 0x21000;
 	c->gpr[REG_RCX] = 6;
 	assert_int_equal(env_exec(c, &impl_MOVS_YbXb, &i), -1);
-	assert_memory_equal(env_ram + 0x21000, "abcdef", 6);
+	assert_memory_equal(env_ptr(0x21000), "abcdef", 6);
 	assert_int_equal(c->gpr[REG_RCX], 0);
 	assert_int_equal(c->gpr[REG_RSI], 0x20006);
 	assert_int_equal(c->gpr[REG_RDI], 0x21006);
@@ -45,7 +45,7 @@ static void test_rep_movsb_forward_and_backward(void **state)
 static void test_rep_count_zero_does_nothing(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = str_insn(4, PFX_REP);
 	c->gpr[REG_RDI] = ENV_HOLE; /* would fault if touched */
 	c->gpr[REG_RCX] = 0;
@@ -56,10 +56,10 @@ static void test_rep_count_zero_does_nothing(void **state)
 static void test_repe_cmpsb_stops_at_difference(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = str_insn(1, PFX_REP);
-	memcpy(env_ram + 0x20000, "same-x", 6);
-	memcpy(env_ram + 0x21000, "same-y", 6);
+	memcpy(env_ptr(0x20000), "same-x", 6);
+	memcpy(env_ptr(0x21000), "same-y", 6);
 	c->gpr[REG_RSI] = 0x20000;
 	c->gpr[REG_RDI] = 0x21000;
 	c->gpr[REG_RCX] = 100;
@@ -73,9 +73,9 @@ static void test_repe_cmpsb_stops_at_difference(void **state)
 static void test_repne_scasb_finds_byte(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = str_insn(1, PFX_REPNE);
-	memcpy(env_ram + 0x20000, "hello\0", 6);
+	memcpy(env_ptr(0x20000), "hello\0", 6);
 	c->gpr[REG_RAX] = 0;
 	c->gpr[REG_RDI] = 0x20000;
 	c->gpr[REG_RCX] = ~0ull;
@@ -90,7 +90,7 @@ static void test_repne_scasb_finds_byte(void **state)
 static void test_address_size_32(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = str_insn(1, PFX_REP);
 	i.addrsize = 4;
 	c->gpr[REG_RAX] = 0x5a;
@@ -105,7 +105,7 @@ static void test_address_size_32(void **state)
 static void test_long_rep_runs_in_bursts(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = str_insn(1, PFX_REP);
 	c->gpr[REG_RAX] = 1;
 	c->gpr[REG_RDI] = 0x20000;
@@ -129,9 +129,9 @@ static void test_long_rep_runs_in_bursts(void **state)
 static void test_fault_mid_rep_is_precise(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	struct insn i = str_insn(1, PFX_REP);
-	memset(env_ram + 0x20000, 7, 16);
+	memset(env_ptr(0x20000), 7, 16);
 	c->gpr[REG_RSI] = 0x20000;
 	c->gpr[REG_RDI] = ENV_HOLE - 5;
 	c->gpr[REG_RCX] = 16;

@@ -16,7 +16,7 @@
 #include "cpu/decode.h"
 #include "cpu/msr.h"
 #include "cpu/seg.h"
-#include "tests/unit/ops_env.h"
+#include "tests/unit/env.h"
 
 /* Decodes bytes for the current mode and runs the instruction; on
  * success rIP moves on. Returns the fault vector or -1. */
@@ -86,7 +86,7 @@ static void set_iopl(struct cpu *c, unsigned iopl)
 static void test_mov_cr_numbers_and_cpl(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	expect(c, RUN(c, 0x0f, 0x22, 0xc8), EXC_UD, NULL);  /* MOV CR1, RAX */
 	expect(c, RUN(c, 0x0f, 0x20, 0xe8), EXC_UD, NULL);  /* MOV RAX, CR5 */
 	expect(c, RUN(c, 0x44, 0x0f, 0x22, 0xc8), EXC_UD, NULL); /* CR9 */
@@ -97,7 +97,7 @@ static void test_mov_cr_numbers_and_cpl(void **state)
 	expect(c, RUN(c, MOV_RAX_CR0), EXC_GP, "CPL 3");
 	expect(c, RUN(c, MOV_CR3_RAX), EXC_GP, "CPL 3");
 	/* In 32-bit code the operand is 32 bits. */
-	c = env_cpu(false);
+	c = env_cpu(ENV_FLAT32);
 	c->gpr[REG_RAX] = ~0ull;
 	expect(c, RUN(c, MOV_RAX_CR0), -1, NULL);
 	assert_int_equal(c->gpr[REG_RAX], c->cr0);
@@ -196,7 +196,7 @@ static void test_cr_write_rules(void **state)
 static void test_ia32e_activation(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(false);
+	struct cpu *c = env_cpu(ENV_FLAT32);
 	c->gpr[REG_RAX] = CR0_PG | CR0_ET | CR0_PE;
 	c->efer = EFER_LME;
 	expect(c, RUN(c, MOV_CR0_RAX), EXC_GP, "requires CR4.PAE = 1");
@@ -218,7 +218,7 @@ static void test_ia32e_activation(void **state)
 	expect(c, RUN(c, 0x0f, 0x30), EXC_GP, "LME cannot change");
 
 	/* 64-bit mode cannot clear PG. */
-	c = env_cpu(true);
+	c = env_cpu(ENV_LONG64);
 	c->gpr[REG_RAX] = CR0_ET | CR0_PE;
 	expect(c, RUN(c, MOV_CR0_RAX), EXC_GP, "64-bit mode");
 	/* Compatibility mode can; PCIDE must be 0 first. */
@@ -231,7 +231,7 @@ static void test_ia32e_activation(void **state)
 	assert_int_equal(c->cr0, CR0_ET | CR0_PE);
 	assert_int_equal(cpu_code_size(c), 4);
 	/* Setting CR4.PCIDE needs IA-32e mode and CR3[11:0] = 0. */
-	c = env_cpu(true);
+	c = env_cpu(ENV_LONG64);
 	c->cr3 = ENV_PT | 0x5;
 	c->gpr[REG_RAX] = c->cr4 | (1u << 17);
 	expect(c, RUN(c, MOV_CR4_RAX), EXC_GP, "CR3[11:0] = 0x005");
@@ -243,28 +243,28 @@ static void test_ia32e_activation(void **state)
 static void test_pae_pdpte_load(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(false);
+	struct cpu *c = env_cpu(ENV_FLAT32);
 	const uint64_t pdpt = 0x6000;
-	env_put64(pdpt, 0x7000 | 1);
-	env_put64(pdpt + 8, 0x8000 | 1 | (1u << 5));  /* bit 5 reserved */
+	env_set(pdpt, 8, 0x7000 | 1);
+	env_set(pdpt + 8, 8, 0x8000 | 1 | (1u << 5));  /* bit 5 reserved */
 	c->cr4 = CR4_PAE;
 	c->cr3 = pdpt;
 	c->gpr[REG_RAX] = CR0_PG | CR0_ET | CR0_PE;
 	expect(c, RUN(c, MOV_CR0_RAX), EXC_GP, "PDPTE1");
 	assert_int_equal(c->cr0 & CR0_PG, 0);
 	assert_int_equal(c->pdpte[0], 0);
-	env_put64(pdpt + 8, 0x8000 | 1);
+	env_set(pdpt + 8, 8, 0x8000 | 1);
 	expect(c, RUN(c, MOV_CR0_RAX), -1, NULL);
 	assert_int_equal(c->pdpte[0], 0x7001);
 	assert_int_equal(c->pdpte[1], 0x8001);
 	assert_int_equal(c->efer & EFER_LMA, 0);
 	/* MOV CR3 to a bad PDPT changes nothing. */
-	env_put64(0x9000 + 24, 1 | (1ull << 50));
+	env_set(0x9000 + 24, 8, 1 | (1ull << 50));
 	c->gpr[REG_RAX] = 0x9000;
 	expect(c, RUN(c, MOV_CR3_RAX), EXC_GP, "PDPTE3");
 	assert_int_equal(c->cr3, pdpt);
 	assert_int_equal(c->pdpte[0], 0x7001);
-	env_put64(0x9000 + 24, 0);
+	env_set(0x9000 + 24, 8, 0);
 	expect(c, RUN(c, MOV_CR3_RAX), -1, NULL);
 	assert_int_equal(c->cr3, 0x9000);
 	assert_int_equal(c->pdpte[0], 0);
@@ -275,7 +275,7 @@ static void test_pae_pdpte_load(void **state)
 static void test_lmsw_smsw_clts(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(false);
+	struct cpu *c = env_cpu(ENV_FLAT32);
 	c->gpr[REG_RAX] = 0xfff0 | 0xe;            /* LMSW AX: 0F 01 /6 */
 	expect(c, RUN(c, 0x0f, 0x01, 0xf0), -1, NULL);
 	assert_int_equal(c->cr0 & 0xf, 0xf);
@@ -309,7 +309,7 @@ static void test_lmsw_smsw_clts(void **state)
 static void test_debug_registers(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	c->gpr[REG_RAX] = 1ull << 32;
 	expect(c, RUN(c, 0x0f, 0x23, 0xf8), EXC_GP, "bits 63:32");  /* DR7 */
 	c->gpr[REG_RAX] = 0x000f0003;
@@ -349,7 +349,7 @@ static void test_debug_registers(void **state)
 static void test_hlt(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	c->halted = false;
 	set_cpl(c, 3);
 	expect(c, RUN(c, 0xf4), EXC_GP, "HLT at CPL 3");
@@ -400,7 +400,7 @@ static void test_cli_sti_tables(void **state)
 	(void)state;
 	for (size_t n = 0; n < sizeof(if_cases) / sizeof(if_cases[0]); n++) {
 		const struct if_case *k = &if_cases[n];
-		struct cpu *c = env_cpu(false);
+		struct cpu *c = env_cpu(ENV_FLAT32);
 		if (k->mode == REAL)
 			cpu_reset(c);
 		set_cpl(c, k->cpl);
@@ -436,7 +436,7 @@ static void test_cli_sti_tables(void **state)
 static void test_sti_shadow(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	c->rflags &= ~(uint64_t)FLAG_IF;
 	c->attention = 0;
 	c->icount = 1000;
@@ -457,7 +457,7 @@ static void test_sti_shadow(void **state)
 static void test_pushf_popf_protected(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	c->gpr[REG_RSP] = 0x20000;
 	c->rflags |= FLAG_RF | FLAG_IF;
 	flags_set_arith(c, FLAG_CF | FLAG_ZF);
@@ -492,7 +492,7 @@ static void test_pushf_popf_protected(void **state)
 	assert_int_equal(flags_read(c), 0x2 | FLAG_CF | FLAG_AC);
 	assert_int_equal(c->gpr[REG_RSP], 0x20000);
 	/* 32-bit code: PUSHFD image has VM and RF clear. */
-	c = env_cpu(false);
+	c = env_cpu(ENV_FLAT32);
 	c->gpr[REG_RSP] = 0x20000;
 	c->rflags |= FLAG_RF;
 	expect(c, RUN(c, 0x9c), -1, NULL);
@@ -506,7 +506,7 @@ static void test_pushf_popf_protected(void **state)
 static void test_pushf_popf_vm86(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(false);
+	struct cpu *c = env_cpu(ENV_FLAT32);
 	c->rflags |= FLAG_VM;
 	set_cpl(c, 3);
 	set_iopl(c, 0);
@@ -557,12 +557,12 @@ static void test_pushf_popf_vm86(void **state)
 static void test_invlpg(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	const uint64_t la = 0x40000, pte = ENV_PT + 0x3000 + 8 * 0x40;
 	env_set(0x40000, 4, 0x1111);
 	env_set(0x41000, 4, 0x2222);
 	assert_int_equal(mem_read32(c, SEG_DS, la), 0x1111);
-	env_put64(pte, 0x41000 | 7);
+	env_set(pte, 8, 0x41000 | 7);
 	c->gpr[REG_RAX] = la;
 	expect(c, RUN(c, 0x0f, 0x01, 0x38), -1, NULL);  /* INVLPG [rax] */
 	assert_int_equal(mem_read32(c, SEG_DS, la), 0x2222);
@@ -598,10 +598,10 @@ static void test_invpcid(void **state)
 	(void)state;
 	for (size_t n = 0; n < sizeof(invpcid_cases) / sizeof(invpcid_cases[0]); n++) {
 		const struct invpcid_case *k = &invpcid_cases[n];
-		struct cpu *c = env_cpu(true);
+		struct cpu *c = env_cpu(ENV_LONG64);
 		c->cr4 |= k->cr4_extra;
-		env_put64(0x20000, k->lo);
-		env_put64(0x20008, k->hi);
+		env_set(0x20000, 8, k->lo);
+		env_set(0x20008, 8, k->hi);
 		c->gpr[REG_RAX] = k->type;
 		c->gpr[REG_RBX] = 0x20000;
 		/* INVPCID rax, [rbx]: 66 0F 38 82 /r */
@@ -610,7 +610,7 @@ static void test_invpcid(void **state)
 			fail_msg("case %zu: vector %d (%s)", n, v, c->fault.reason);
 		expect(c, v, k->vector, k->why);
 	}
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	set_cpl(c, 3);
 	c->gpr[REG_RAX] = 2;
 	c->gpr[REG_RBX] = 0x20000;
@@ -627,7 +627,7 @@ static void test_invpcid(void **state)
 static void test_stac_clac_pkru(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	expect(c, RUN(c, 0x0f, 0x01, 0xcb), -1, NULL);       /* STAC */
 	assert_true(c->rflags & FLAG_AC);
 	expect(c, RUN(c, 0x0f, 0x01, 0xca), -1, NULL);       /* CLAC */
@@ -662,7 +662,7 @@ static void test_stac_clac_pkru(void **state)
 static void test_rdpmc_and_ud(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(true);
+	struct cpu *c = env_cpu(ENV_LONG64);
 	c->gpr[REG_RCX] = 0;
 	expect(c, RUN(c, 0x0f, 0x33), EXC_GP, "counter 0x0 does not exist");
 	set_cpl(c, 3);
@@ -775,7 +775,7 @@ static void tss_setup(struct cpu *c, uint32_t limit, unsigned type)
 {
 	c->seg[SEG_TR] = (struct seg){ .base = 0x30000, .limit = limit,
 				       .attr = type | SEG_ATTR_P, .sel = 0x28 };
-	memset(env_ram + 0x30000, 0, 0x2100);
+	memset(env_ptr(0x30000), 0, 0x2100);
 	env_set(0x30066, 2, 0x68);
 	env_ram[0x30068 + 0x61 / 8] |= 1u << (0x61 % 8);
 	env_ram[0x30068 + 0x2000] = 0xff;
@@ -833,7 +833,7 @@ static void test_ins_outs(void **state)
 {
 	(void)state;
 	struct cpu *c = io_cpu(false);
-	memcpy(env_ram + 0x20000, "hello", 5);
+	memcpy(env_ptr(0x20000), "hello", 5);
 	c->gpr[REG_RSI] = 0x20000;
 	c->gpr[REG_RCX] = 5;
 	c->gpr[REG_RDX] = 0xe9;
@@ -892,7 +892,7 @@ static void test_ins_outs(void **state)
 	/* OUTS honours a segment override for its source (FS). */
 	io_count = 0;
 	c->seg[SEG_FS].base = 0x10000;
-	memcpy(env_ram + 0x30000, "x", 1);
+	memcpy(env_ptr(0x30000), "x", 1);
 	c->gpr[REG_RSI] = 0x20000;
 	expect(c, RUN(c, 0x64, 0x6e), -1, NULL);
 	assert_io(0, 0x1f0, 1, 'x', true);
