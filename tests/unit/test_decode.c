@@ -663,6 +663,13 @@ static const struct dcase inv64_cases[] = {
 	C(8, "c4 e2 79 00 c1", 5, UD("VEX")),
 	C(4, "c4 00", 2, ID(LES_GvMp)),
 	C(8, "40 48 50", 3, ID(PUSH_Zv)),
+	/* x87 escapes decode to one form that applies the CR0.EM/TS rules
+	 * (the x87 unit itself is not modelled yet); WAIT likewise. */
+	C(8, "d9 c0", 2, ID(ESC_X87)),
+	C(8, "dd 04 24", 3, ID(ESC_X87)),
+	C(8, "d8 05 00 00 00 00", 6, ID(ESC_X87)),
+	C(4, "df e0", 2, ID(ESC_X87)),
+	C(8, "9b", 1, ID(WAIT)),
 };
 
 /* Encodings this CPU model does not execute: the full length and a
@@ -696,11 +703,6 @@ static const struct dcase unsupported_cases[] = {
 	C(8, "0f 0f 44 24 08 b4", 6, UD("3DNow!")),
 	C(8, "66 0f 78 c0 01 02", 6, UD("EXTRQ")),
 	C(8, "f2 0f 79 c1", 4, UD("INSERTQ")),
-	C(8, "d9 c0", 2, UD("x87 (D9)")),
-	C(8, "dd 04 24", 3, UD("x87 (DD)")),
-	C(8, "d8 05 00 00 00 00", 6, UD("x87 (D8)")),
-	C(4, "df e0", 2, UD("x87 (DF)")),
-	C(8, "9b", 1, UD("FWAIT")),
 	C(8, "c5 f9 70 c1 05", 5, UD("VEX")),
 	C(8, "c5 fd 6f 44 24 20", 6, UD("VEX")),
 	C(8, "c4 e3 79 0f c1 08", 6, UD("VEX")),

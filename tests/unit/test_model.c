@@ -153,22 +153,6 @@ static void test_out_of_range_leaves(void **state)
 	assert_int_equal(r[EAX] | r[EBX] | r[ECX] | r[EDX], 0);
 }
 
-static int run(struct cpu *c, const uint8_t *bytes, unsigned len)
-{
-	struct insn i;
-	assert_int_equal(decode_insn(&i, bytes, len, cpu_code_size(c)), len);
-	jmp_buf env;
-	c->next_rip = c->rip + i.len;
-	c->fault_env = &env;
-	if (setjmp(env)) {
-		c->fault_env = NULL;
-		return c->fault.vector;
-	}
-	i.fn(c, &i);
-	c->fault_env = NULL;
-	return -1;
-}
-
 /* CPUID (0F A2) as one CPU answers it. */
 static void cpuid_i(struct cpu *c, uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
@@ -176,7 +160,7 @@ static void cpuid_i(struct cpu *c, uint32_t leaf, uint32_t sub, uint32_t r[4])
 	c->gpr[REG_RAX] = 0xffffffff00000000ull | leaf;
 	c->gpr[REG_RCX] = 0xffffffff00000000ull | sub;
 	c->gpr[REG_RBX] = c->gpr[REG_RDX] = ~0ull;
-	assert_int_equal(run(c, insn, sizeof(insn)), -1);
+	assert_int_equal(env_run(c, insn, sizeof(insn)), -1);
 	for (int n = 0; n < 4; n++)
 		assert_int_equal(c->gpr[n == 0 ? REG_RAX : n == 1 ? REG_RBX :
 					n == 2 ? REG_RCX : REG_RDX] >> 32, 0);

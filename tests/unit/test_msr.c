@@ -16,29 +16,6 @@
 #include "cpu/msr.h"
 #include "tests/unit/env.h"
 
-/* Decodes bytes for the current mode and runs the instruction's handler
- * (icount is left alone, so that the TSC stands still); returns the
- * fault vector or -1. */
-static int run(struct cpu *c, const uint8_t *bytes, unsigned len)
-{
-	struct insn i;
-	assert_int_equal(decode_insn(&i, bytes, len, cpu_code_size(c)), len);
-	jmp_buf env;
-	c->next_rip = c->rip + i.len;
-	c->fault_env = &env;
-	if (setjmp(env)) {
-		c->fault_env = NULL;
-		return c->fault.vector;
-	}
-	i.fn(c, &i);
-	c->fault_env = NULL;
-	c->rip = c->next_rip;
-	return -1;
-}
-
-#define RUN(c, ...)                                                       \
-	run((c), (const uint8_t[]){ __VA_ARGS__ },                       \
-	    sizeof((const uint8_t[]){ __VA_ARGS__ }))
 #define RDMSR 0x0f, 0x32
 #define WRMSR 0x0f, 0x30
 
@@ -46,7 +23,7 @@ static int rdmsr(struct cpu *c, uint32_t index, uint64_t *val)
 {
 	c->gpr[REG_RCX] = index;
 	c->gpr[REG_RAX] = c->gpr[REG_RDX] = 0xdeadbeefdeadbeefull;
-	int v = RUN(c, RDMSR);
+	int v = ENV_RUN(c, RDMSR);
 	if (v < 0)
 		*val = (c->gpr[REG_RDX] << 32) | c->gpr[REG_RAX];
 	return v;
@@ -57,7 +34,7 @@ static int wrmsr(struct cpu *c, uint32_t index, uint64_t val)
 	c->gpr[REG_RCX] = index;
 	c->gpr[REG_RAX] = 0xffffffff00000000ull | (uint32_t)val;
 	c->gpr[REG_RDX] = 0xffffffff00000000ull | (val >> 32);
-	return RUN(c, WRMSR);
+	return ENV_RUN(c, WRMSR);
 }
 
 static uint64_t rd(struct cpu *c, uint32_t index)
@@ -69,31 +46,9 @@ static uint64_t rd(struct cpu *c, uint32_t index)
 
 #define EFER_SCE 1ull
 
-static void expect(struct cpu *c, int got, int vector, const char *needle)
-{
-	if (got != vector)
-		fail_msg("vector %d, expected %d (reason \"%s\")", got, vector,
-			 got >= 0 ? c->fault.reason : "");
-	if (vector == EXC_GP) {
-		assert_true(c->fault.has_error_code);
-		assert_int_equal(c->fault.error_code, 0);
-	}
-	if (vector >= 0 && needle && !strstr(c->fault.reason, needle))
-		fail_msg("reason \"%s\" does not mention \"%s\"",
-			 c->fault.reason, needle);
-}
-
-static void set_cpl(struct cpu *c, int cpl)
-{
-	c->cpl = cpl;
-	uint32_t dpl = (uint32_t)cpl << SEG_ATTR_DPL_SHIFT;
-	c->seg[SEG_SS].attr = (c->seg[SEG_SS].attr & ~SEG_ATTR_DPL) | dpl;
-	c->seg[SEG_CS].attr = (c->seg[SEG_CS].attr & ~SEG_ATTR_DPL) | dpl;
-}
-
 static void assert_gp0(struct cpu *c, int vector, const char *needle)
 {
-	expect(c, vector, EXC_GP, needle);
+	env_expect(c, vector, EXC_GP, needle);
 }
 
 static void test_table_sorted_and_named(void **state)
@@ -331,16 +286,16 @@ static void test_tsc_and_adjust(void **state)
 	assert_int_equal(rd(c, 0x10), 1000500);
 	/* RDTSC: EDX:EAX, upper halves cleared. */
 	c->gpr[REG_RAX] = c->gpr[REG_RDX] = ~0ull;
-	assert_int_equal(RUN(c, 0x0f, 0x31), -1);
+	assert_int_equal(ENV_RUN(c, 0x0f, 0x31), -1);
 	assert_int_equal(c->gpr[REG_RAX], 1000500);
 	assert_int_equal(c->gpr[REG_RDX], 0);
 	/* RDTSCP adds IA32_TSC_AUX in ECX. */
 	assert_int_equal(wrmsr(c, 0xc0000103, 0x1234), -1);
-	assert_int_equal(RUN(c, 0x0f, 0x01, 0xf9), -1);
+	assert_int_equal(ENV_RUN(c, 0x0f, 0x01, 0xf9), -1);
 	assert_int_equal(c->gpr[REG_RCX], 0x1234);
 	/* RDPID (F3 0F C7 /7) in 64-bit mode: a 64-bit register. */
 	c->gpr[REG_RAX] = ~0ull;
-	assert_int_equal(RUN(c, 0xf3, 0x0f, 0xc7, 0xf8), -1);
+	assert_int_equal(ENV_RUN(c, 0xf3, 0x0f, 0xc7, 0xf8), -1);
 	assert_int_equal(c->gpr[REG_RAX], 0x1234);
 }
 
@@ -350,16 +305,16 @@ static void test_rdtsc_tsd(void **state)
 	(void)state;
 	struct cpu *c = env_cpu(ENV_LONG64);
 	c->cr4 |= 1u << 2;
-	assert_int_equal(RUN(c, 0x0f, 0x31), -1);
+	assert_int_equal(ENV_RUN(c, 0x0f, 0x31), -1);
 	c->cpl = 3;
 	c->seg[SEG_SS].attr |= SEG_ATTR_DPL;
-	assert_gp0(c, RUN(c, 0x0f, 0x31), "CR4.TSD = 1");
-	assert_gp0(c, RUN(c, 0x0f, 0x01, 0xf9), "CR4.TSD = 1");
+	assert_gp0(c, ENV_RUN(c, 0x0f, 0x31), "CR4.TSD = 1");
+	assert_gp0(c, ENV_RUN(c, 0x0f, 0x01, 0xf9), "CR4.TSD = 1");
 	c->cr4 &= ~(1u << 2);
-	assert_int_equal(RUN(c, 0x0f, 0x31), -1);
+	assert_int_equal(ENV_RUN(c, 0x0f, 0x31), -1);
 	/* RDPID is not affected by TSD. */
 	c->cr4 |= 1u << 2;
-	assert_int_equal(RUN(c, 0xf3, 0x0f, 0xc7, 0xf8), -1);
+	assert_int_equal(ENV_RUN(c, 0xf3, 0x0f, 0xc7, 0xf8), -1);
 }
 
 /* SDM Vol. 2B RDRAND/RDSEED: a value with CF = 1 and the other
@@ -374,14 +329,14 @@ static void test_rdrand_rdseed(void **state)
 		c->rand_state = 42;
 		flags_set_arith(c, FLAG_ZF | FLAG_OF | FLAG_SF);
 		c->gpr[REG_RAX] = 0;
-		assert_int_equal(RUN(c, 0x48, 0x0f, 0xc7, 0xf0), -1); /* RDRAND rax */
+		assert_int_equal(ENV_RUN(c, 0x48, 0x0f, 0xc7, 0xf0), -1); /* RDRAND rax */
 		assert_int_equal(flags_read(c) & FLAGS_ARITH, FLAG_CF);
 		uint64_t a = c->gpr[REG_RAX];
 		c->gpr[REG_RBX] = ~0ull;
-		assert_int_equal(RUN(c, 0x0f, 0xc7, 0xf3), -1);       /* RDRAND ebx */
+		assert_int_equal(ENV_RUN(c, 0x0f, 0xc7, 0xf3), -1);       /* RDRAND ebx */
 		assert_int_equal(c->gpr[REG_RBX] >> 32, 0);
 		c->gpr[REG_RCX] = ~0ull;
-		assert_int_equal(RUN(c, 0x66, 0x0f, 0xc7, 0xf9), -1); /* RDSEED cx */
+		assert_int_equal(ENV_RUN(c, 0x66, 0x0f, 0xc7, 0xf9), -1); /* RDSEED cx */
 		assert_int_equal(c->gpr[REG_RCX] >> 16, 0xffffffffffffull);
 		assert_int_equal(flags_read(c) & FLAGS_ARITH, FLAG_CF);
 		if (pass == 0) {
@@ -425,13 +380,13 @@ static void test_syscall_sysret(void **state)
 	c->star = 0x0023001000000000ull;
 	c->lstar = 0xffffffff81000000ull;
 	c->fmask = FLAG_IF | FLAG_TF | FLAG_DF | FLAG_AC;
-	set_cpl(c, 3);
+	env_set_cpl(c, 3);
 	c->rflags |= FLAG_IF | FLAG_AC;
 	flags_set_arith(c, FLAG_CF);
-	expect(c, RUN(c, 0x0f, 0x05), EXC_UD, "IA32_EFER.SCE = 0");
+	env_expect(c, ENV_RUN(c, 0x0f, 0x05), EXC_UD, "IA32_EFER.SCE = 0");
 	c->efer |= EFER_SCE;
 	uint64_t flags = flags_read(c);
-	expect(c, RUN(c, 0x0f, 0x05), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x05), -1, NULL);
 	assert_int_equal(c->gpr[REG_RCX], ENV_RIP + 2);
 	assert_int_equal(c->gpr[REG_R11], flags);
 	assert_int_equal(c->rip, 0xffffffff81000000ull);
@@ -444,44 +399,44 @@ static void test_syscall_sysret(void **state)
 	/* SYSRET with a non-canonical RCX faults at CPL 0 (Intel). */
 	c->gpr[REG_RCX] = 0x0000800000000000ull;
 	c->gpr[REG_R11] = 0x202 | FLAG_RF;
-	expect(c, RUN(c, 0x48, 0x0f, 0x07), EXC_GP, "non-canonical RCX");
+	env_expect(c, ENV_RUN(c, 0x48, 0x0f, 0x07), EXC_GP, "non-canonical RCX");
 	assert_int_equal(c->cpl, 0);
 	assert_int_equal(c->seg[SEG_CS].sel, 0x10);
 	/* SYSRET to 64-bit mode: CS = STAR[63:48] + 16, SS = + 8, RPL 3. */
 	c->gpr[REG_RCX] = 0x400000;
-	expect(c, RUN(c, 0x48, 0x0f, 0x07), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x48, 0x0f, 0x07), -1, NULL);
 	assert_int_equal(c->rip, 0x400000);
 	assert_int_equal(c->seg[SEG_CS].sel, 0x33);
 	assert_int_equal(c->seg[SEG_SS].sel, 0x2b);
 	assert_int_equal(c->cpl, 3);
 	assert_int_equal(cpu_code_size(c), 8);
 	assert_int_equal(flags_read(c), 0x202);      /* RF cleared */
-	expect(c, RUN(c, 0x48, 0x0f, 0x07), EXC_GP, "CPL 3");
+	env_expect(c, ENV_RUN(c, 0x48, 0x0f, 0x07), EXC_GP, "CPL 3");
 
 	/* SYSRET to compatibility mode: CS = STAR[63:48], EIP = ECX. */
-	set_cpl(c, 0);
+	env_set_cpl(c, 0);
 	c->seg[SEG_CS].attr = (c->seg[SEG_CS].attr & ~SEG_ATTR_DB) | SEG_ATTR_L;
 	c->gpr[REG_RCX] = 0xffffffff00401000ull;
-	expect(c, RUN(c, 0x0f, 0x07), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x07), -1, NULL);
 	assert_int_equal(c->rip, 0x401000);
 	assert_int_equal(c->seg[SEG_CS].sel, 0x23);
 	assert_int_equal(cpu_code_size(c), 4);
 	/* Intel: no SYSCALL in compatibility mode. */
-	expect(c, RUN(c, 0x0f, 0x05), EXC_UD, NULL);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x05), EXC_UD, NULL);
 }
 
 static void test_sysenter_sysexit(void **state)
 {
 	(void)state;
 	struct cpu *c = env_cpu(ENV_FLAT32);
-	set_cpl(c, 3);
+	env_set_cpl(c, 3);
 	c->rflags |= FLAG_IF;
 	c->sysenter_cs = 3;
-	expect(c, RUN(c, 0x0f, 0x34), EXC_GP, "null selector");
+	env_expect(c, ENV_RUN(c, 0x0f, 0x34), EXC_GP, "null selector");
 	c->sysenter_cs = 0x8;
 	c->sysenter_esp = 0xffffffff00009000ull;
 	c->sysenter_eip = 0x12345;
-	expect(c, RUN(c, 0x0f, 0x34), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x34), -1, NULL);
 	assert_int_equal(c->seg[SEG_CS].sel, 0x8);
 	assert_int_equal(c->seg[SEG_SS].sel, 0x10);
 	assert_int_equal(c->cpl, 0);
@@ -492,31 +447,31 @@ static void test_sysenter_sysexit(void **state)
 	/* SYSEXIT: CS = SYSENTER_CS + 16, SS = + 24, RPL 3. */
 	c->gpr[REG_RCX] = 0x401000;
 	c->gpr[REG_RDX] = 0x7000;
-	expect(c, RUN(c, 0x0f, 0x35), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x35), -1, NULL);
 	assert_int_equal(c->seg[SEG_CS].sel, 0x1b);
 	assert_int_equal(c->seg[SEG_SS].sel, 0x23);
 	assert_int_equal(c->cpl, 3);
 	assert_int_equal(c->rip, 0x401000);
 	assert_int_equal(c->gpr[REG_RSP], 0x7000);
-	expect(c, RUN(c, 0x0f, 0x35), EXC_GP, "CPL 3");
+	env_expect(c, ENV_RUN(c, 0x0f, 0x35), EXC_GP, "CPL 3");
 	/* Real mode: #GP(0). */
 	cpu_reset(c);
-	expect(c, RUN(c, 0x0f, 0x34), EXC_GP, "real-address mode");
+	env_expect(c, ENV_RUN(c, 0x0f, 0x34), EXC_GP, "real-address mode");
 
 	/* IA-32e mode: 64-bit SYSENTER; SYSEXIT with REX.W to CS + 32. */
 	c = env_cpu(ENV_LONG64);
 	c->sysenter_cs = 0x10;
 	c->sysenter_esp = 0xffff880000001000ull;
 	c->sysenter_eip = 0xffffffff81000000ull;
-	expect(c, RUN(c, 0x0f, 0x34), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x34), -1, NULL);
 	assert_int_equal(c->rip, 0xffffffff81000000ull);
 	assert_int_equal(c->gpr[REG_RSP], 0xffff880000001000ull);
 	assert_int_equal(cpu_code_size(c), 8);
 	c->gpr[REG_RCX] = 0x0000800000000000ull;
-	expect(c, RUN(c, 0x48, 0x0f, 0x35), EXC_GP, "non-canonical RCX");
+	env_expect(c, ENV_RUN(c, 0x48, 0x0f, 0x35), EXC_GP, "non-canonical RCX");
 	c->gpr[REG_RCX] = 0x400000;
 	c->gpr[REG_RDX] = 0x7ffffffff000ull;
-	expect(c, RUN(c, 0x48, 0x0f, 0x35), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x48, 0x0f, 0x35), -1, NULL);
 	assert_int_equal(c->seg[SEG_CS].sel, 0x33);
 	assert_int_equal(c->seg[SEG_SS].sel, 0x3b);
 	assert_int_equal(c->gpr[REG_RSP], 0x7ffffffff000ull);
@@ -529,27 +484,27 @@ static void test_swapgs_fsgsbase(void **state)
 	struct cpu *c = env_cpu(ENV_LONG64);
 	c->seg[SEG_GS].base = 0x1000;
 	c->kernel_gs_base = 0xffff888000000000ull;
-	expect(c, RUN(c, 0x0f, 0x01, 0xf8), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x01, 0xf8), -1, NULL);
 	assert_int_equal(c->seg[SEG_GS].base, 0xffff888000000000ull);
 	assert_int_equal(c->kernel_gs_base, 0x1000);
-	set_cpl(c, 3);
-	expect(c, RUN(c, 0x0f, 0x01, 0xf8), EXC_GP, "SWAPGS at CPL 3");
+	env_set_cpl(c, 3);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x01, 0xf8), EXC_GP, "SWAPGS at CPL 3");
 
 	/* RDFSBASE etc. need CR4.FSGSBASE; they work at any CPL. */
-	expect(c, RUN(c, 0xf3, 0x48, 0x0f, 0xae, 0xc0), EXC_UD, "CR4.FSGSBASE = 0");
+	env_expect(c, ENV_RUN(c, 0xf3, 0x48, 0x0f, 0xae, 0xc0), EXC_UD, "CR4.FSGSBASE = 0");
 	c->cr4 |= 1u << 16;
 	c->gpr[REG_RAX] = 0x0000800000000000ull;
-	expect(c, RUN(c, 0xf3, 0x48, 0x0f, 0xae, 0xd0), EXC_GP, "non-canonical");
+	env_expect(c, ENV_RUN(c, 0xf3, 0x48, 0x0f, 0xae, 0xd0), EXC_GP, "non-canonical");
 	c->gpr[REG_RAX] = 0x00007f0000001000ull;
-	expect(c, RUN(c, 0xf3, 0x48, 0x0f, 0xae, 0xd0), -1, NULL);  /* WRFSBASE rax */
+	env_expect(c, ENV_RUN(c, 0xf3, 0x48, 0x0f, 0xae, 0xd0), -1, NULL);  /* WRFSBASE rax */
 	assert_int_equal(c->seg[SEG_FS].base, 0x00007f0000001000ull);
 	c->gpr[REG_RAX] = 0xffffffff80001234ull;
-	expect(c, RUN(c, 0xf3, 0x0f, 0xae, 0xd8), -1, NULL);        /* WRGSBASE eax */
+	env_expect(c, ENV_RUN(c, 0xf3, 0x0f, 0xae, 0xd8), -1, NULL);        /* WRGSBASE eax */
 	assert_int_equal(c->seg[SEG_GS].base, 0x80001234);
 	c->gpr[REG_RCX] = ~0ull;
-	expect(c, RUN(c, 0xf3, 0x0f, 0xae, 0xc1), -1, NULL);        /* RDFSBASE ecx */
+	env_expect(c, ENV_RUN(c, 0xf3, 0x0f, 0xae, 0xc1), -1, NULL);        /* RDFSBASE ecx */
 	assert_int_equal(c->gpr[REG_RCX], 0x00001000);
-	expect(c, RUN(c, 0xf3, 0x48, 0x0f, 0xae, 0xc9), -1, NULL);  /* RDGSBASE rcx */
+	env_expect(c, ENV_RUN(c, 0xf3, 0x48, 0x0f, 0xae, 0xc9), -1, NULL);  /* RDGSBASE rcx */
 	assert_int_equal(c->gpr[REG_RCX], 0x80001234);
 	c->cr4 &= ~(1ull << 16);
 	c->seg[SEG_FS].base = c->seg[SEG_GS].base = 0;

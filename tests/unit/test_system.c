@@ -18,28 +18,6 @@
 #include "cpu/seg.h"
 #include "tests/unit/env.h"
 
-/* Decodes bytes for the current mode and runs the instruction; on
- * success rIP moves on. Returns the fault vector or -1. */
-static int run(struct cpu *c, const uint8_t *bytes, unsigned len)
-{
-	struct insn i;
-	assert_int_equal(decode_insn(&i, bytes, len, cpu_code_size(c)), len);
-	jmp_buf env;
-	c->next_rip = c->rip + i.len;
-	c->fault_env = &env;
-	if (setjmp(env)) {
-		c->fault_env = NULL;
-		return c->fault.vector;
-	}
-	i.fn(c, &i);
-	c->fault_env = NULL;
-	c->rip = c->next_rip;
-	return -1;
-}
-
-#define RUN(c, ...)                                                       \
-	run((c), (const uint8_t[]){ __VA_ARGS__ },                       \
-	    sizeof((const uint8_t[]){ __VA_ARGS__ }))
 
 #define CR0_PE 0x1ull
 #define CR0_TS 0x8ull
@@ -54,28 +32,6 @@ static int run(struct cpu *c, const uint8_t *bytes, unsigned len)
 #define MOV_CR4_RAX 0x0f, 0x22, 0xe0
 #define MOV_RAX_CR0 0x0f, 0x20, 0xc0
 
-static void expect(struct cpu *c, int got, int vector, const char *needle)
-{
-	if (got != vector)
-		fail_msg("vector %d, expected %d (reason \"%s\")", got, vector,
-			 got >= 0 ? c->fault.reason : "");
-	if (vector == EXC_GP) {
-		assert_true(c->fault.has_error_code);
-		assert_int_equal(c->fault.error_code, 0);
-	}
-	if (vector >= 0 && needle && !strstr(c->fault.reason, needle))
-		fail_msg("reason \"%s\" does not mention \"%s\"",
-			 c->fault.reason, needle);
-}
-
-static void set_cpl(struct cpu *c, int cpl)
-{
-	c->cpl = cpl;
-	uint32_t dpl = (uint32_t)cpl << SEG_ATTR_DPL_SHIFT;
-	c->seg[SEG_SS].attr = (c->seg[SEG_SS].attr & ~SEG_ATTR_DPL) | dpl;
-	c->seg[SEG_CS].attr = (c->seg[SEG_CS].attr & ~SEG_ATTR_DPL) | dpl;
-}
-
 static void set_iopl(struct cpu *c, unsigned iopl)
 {
 	c->rflags = (c->rflags & ~(uint64_t)FLAG_IOPL) | ((uint64_t)iopl << 12);
@@ -87,19 +43,19 @@ static void test_mov_cr_numbers_and_cpl(void **state)
 {
 	(void)state;
 	struct cpu *c = env_cpu(ENV_LONG64);
-	expect(c, RUN(c, 0x0f, 0x22, 0xc8), EXC_UD, NULL);  /* MOV CR1, RAX */
-	expect(c, RUN(c, 0x0f, 0x20, 0xe8), EXC_UD, NULL);  /* MOV RAX, CR5 */
-	expect(c, RUN(c, 0x44, 0x0f, 0x22, 0xc8), EXC_UD, NULL); /* CR9 */
+	env_expect(c, ENV_RUN(c, 0x0f, 0x22, 0xc8), EXC_UD, NULL);  /* MOV CR1, RAX */
+	env_expect(c, ENV_RUN(c, 0x0f, 0x20, 0xe8), EXC_UD, NULL);  /* MOV RAX, CR5 */
+	env_expect(c, ENV_RUN(c, 0x44, 0x0f, 0x22, 0xc8), EXC_UD, NULL); /* CR9 */
 	c->gpr[REG_RAX] = 0;
-	expect(c, RUN(c, MOV_RAX_CR0), -1, NULL);
+	env_expect(c, ENV_RUN(c, MOV_RAX_CR0), -1, NULL);
 	assert_int_equal(c->gpr[REG_RAX], c->cr0);
-	set_cpl(c, 3);
-	expect(c, RUN(c, MOV_RAX_CR0), EXC_GP, "CPL 3");
-	expect(c, RUN(c, MOV_CR3_RAX), EXC_GP, "CPL 3");
+	env_set_cpl(c, 3);
+	env_expect(c, ENV_RUN(c, MOV_RAX_CR0), EXC_GP, "CPL 3");
+	env_expect(c, ENV_RUN(c, MOV_CR3_RAX), EXC_GP, "CPL 3");
 	/* In 32-bit code the operand is 32 bits. */
 	c = env_cpu(ENV_FLAT32);
 	c->gpr[REG_RAX] = ~0ull;
-	expect(c, RUN(c, MOV_RAX_CR0), -1, NULL);
+	env_expect(c, ENV_RUN(c, MOV_RAX_CR0), -1, NULL);
 	assert_int_equal(c->gpr[REG_RAX], c->cr0);
 }
 
@@ -176,12 +132,12 @@ static void test_cr_write_rules(void **state)
 		c->gpr[REG_RAX] = k->val;
 		uint8_t b[4] = { 0x44, 0x0f, 0x22,
 				 (uint8_t)(0xc0 | (k->cr & 7) << 3) };
-		int v = k->cr == 8 ? run(c, b, 4) : run(c, b + 1, 3);
+		int v = k->cr == 8 ? env_run(c, b, 4) : env_run(c, b + 1, 3);
 		if (v != k->vector)
 			fail_msg("case %zu: MOV CR%u = 0x%llx: vector %d, reason \"%s\"",
 				 n, k->cr, (unsigned long long)k->val, v,
 				 v >= 0 ? c->fault.reason : "");
-		expect(c, v, k->vector, k->why);
+		env_expect(c, v, k->vector, k->why);
 		uint64_t after = *cr_field(c, k->cr);
 		if (v >= 0)
 			assert_int_equal(after, before);
@@ -199,15 +155,15 @@ static void test_ia32e_activation(void **state)
 	struct cpu *c = env_cpu(ENV_FLAT32);
 	c->gpr[REG_RAX] = CR0_PG | CR0_ET | CR0_PE;
 	c->efer = EFER_LME;
-	expect(c, RUN(c, MOV_CR0_RAX), EXC_GP, "requires CR4.PAE = 1");
+	env_expect(c, ENV_RUN(c, MOV_CR0_RAX), EXC_GP, "requires CR4.PAE = 1");
 	assert_int_equal(c->efer, EFER_LME);
 	assert_int_equal(c->cr0 & CR0_PG, 0);
 	c->cr4 = CR4_PAE;
 	c->seg[SEG_CS].attr |= SEG_ATTR_L;
-	expect(c, RUN(c, MOV_CR0_RAX), EXC_GP, "CS.L = 0");
+	env_expect(c, ENV_RUN(c, MOV_CR0_RAX), EXC_GP, "CS.L = 0");
 	c->seg[SEG_CS].attr &= ~SEG_ATTR_L;
 	c->cr3 = ENV_PT;
-	expect(c, RUN(c, MOV_CR0_RAX), -1, NULL);
+	env_expect(c, ENV_RUN(c, MOV_CR0_RAX), -1, NULL);
 	assert_int_equal(c->efer, EFER_LME | EFER_LMA);
 	assert_int_equal(c->cr0 & CR0_PG, CR0_PG);
 	assert_int_equal(cpu_code_size(c), 4);   /* compatibility mode */
@@ -215,18 +171,18 @@ static void test_ia32e_activation(void **state)
 	c->gpr[REG_RCX] = 0xc0000080;
 	c->gpr[REG_RAX] = 0;
 	c->gpr[REG_RDX] = 0;
-	expect(c, RUN(c, 0x0f, 0x30), EXC_GP, "LME cannot change");
+	env_expect(c, ENV_RUN(c, 0x0f, 0x30), EXC_GP, "LME cannot change");
 
 	/* 64-bit mode cannot clear PG. */
 	c = env_cpu(ENV_LONG64);
 	c->gpr[REG_RAX] = CR0_ET | CR0_PE;
-	expect(c, RUN(c, MOV_CR0_RAX), EXC_GP, "64-bit mode");
+	env_expect(c, ENV_RUN(c, MOV_CR0_RAX), EXC_GP, "64-bit mode");
 	/* Compatibility mode can; PCIDE must be 0 first. */
 	c->seg[SEG_CS].attr = (c->seg[SEG_CS].attr & ~SEG_ATTR_L) | SEG_ATTR_DB;
 	c->cr4 |= 1u << 17;
-	expect(c, RUN(c, MOV_CR0_RAX), EXC_GP, "CR4.PCIDE = 1");
+	env_expect(c, ENV_RUN(c, MOV_CR0_RAX), EXC_GP, "CR4.PCIDE = 1");
 	c->cr4 &= ~(1ull << 17);
-	expect(c, RUN(c, MOV_CR0_RAX), -1, NULL);
+	env_expect(c, ENV_RUN(c, MOV_CR0_RAX), -1, NULL);
 	assert_int_equal(c->efer, EFER_LME);
 	assert_int_equal(c->cr0, CR0_ET | CR0_PE);
 	assert_int_equal(cpu_code_size(c), 4);
@@ -234,7 +190,7 @@ static void test_ia32e_activation(void **state)
 	c = env_cpu(ENV_LONG64);
 	c->cr3 = ENV_PT | 0x5;
 	c->gpr[REG_RAX] = c->cr4 | (1u << 17);
-	expect(c, RUN(c, MOV_CR4_RAX), EXC_GP, "CR3[11:0] = 0x005");
+	env_expect(c, ENV_RUN(c, MOV_CR4_RAX), EXC_GP, "CR3[11:0] = 0x005");
 }
 
 /* SDM Vol. 3A 4.4.1: with PAE paging, MOV to CR0 that sets PG and MOV
@@ -250,22 +206,22 @@ static void test_pae_pdpte_load(void **state)
 	c->cr4 = CR4_PAE;
 	c->cr3 = pdpt;
 	c->gpr[REG_RAX] = CR0_PG | CR0_ET | CR0_PE;
-	expect(c, RUN(c, MOV_CR0_RAX), EXC_GP, "PDPTE1");
+	env_expect(c, ENV_RUN(c, MOV_CR0_RAX), EXC_GP, "PDPTE1");
 	assert_int_equal(c->cr0 & CR0_PG, 0);
 	assert_int_equal(c->pdpte[0], 0);
 	env_set(pdpt + 8, 8, 0x8000 | 1);
-	expect(c, RUN(c, MOV_CR0_RAX), -1, NULL);
+	env_expect(c, ENV_RUN(c, MOV_CR0_RAX), -1, NULL);
 	assert_int_equal(c->pdpte[0], 0x7001);
 	assert_int_equal(c->pdpte[1], 0x8001);
 	assert_int_equal(c->efer & EFER_LMA, 0);
 	/* MOV CR3 to a bad PDPT changes nothing. */
 	env_set(0x9000 + 24, 8, 1 | (1ull << 50));
 	c->gpr[REG_RAX] = 0x9000;
-	expect(c, RUN(c, MOV_CR3_RAX), EXC_GP, "PDPTE3");
+	env_expect(c, ENV_RUN(c, MOV_CR3_RAX), EXC_GP, "PDPTE3");
 	assert_int_equal(c->cr3, pdpt);
 	assert_int_equal(c->pdpte[0], 0x7001);
 	env_set(0x9000 + 24, 8, 0);
-	expect(c, RUN(c, MOV_CR3_RAX), -1, NULL);
+	env_expect(c, ENV_RUN(c, MOV_CR3_RAX), -1, NULL);
 	assert_int_equal(c->cr3, 0x9000);
 	assert_int_equal(c->pdpte[0], 0);
 }
@@ -277,29 +233,29 @@ static void test_lmsw_smsw_clts(void **state)
 	(void)state;
 	struct cpu *c = env_cpu(ENV_FLAT32);
 	c->gpr[REG_RAX] = 0xfff0 | 0xe;            /* LMSW AX: 0F 01 /6 */
-	expect(c, RUN(c, 0x0f, 0x01, 0xf0), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x01, 0xf0), -1, NULL);
 	assert_int_equal(c->cr0 & 0xf, 0xf);
 	c->gpr[REG_RAX] = 0;
-	expect(c, RUN(c, 0x0f, 0x01, 0xf0), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x01, 0xf0), -1, NULL);
 	assert_int_equal(c->cr0 & 0xf, CR0_PE);    /* PE stays */
 	c->cr0 |= CR0_TS;
-	expect(c, RUN(c, 0x0f, 0x06), -1, NULL);   /* CLTS */
+	env_expect(c, ENV_RUN(c, 0x0f, 0x06), -1, NULL);   /* CLTS */
 	assert_int_equal(c->cr0 & CR0_TS, 0);
 	c->gpr[REG_RAX] = ~0ull;                   /* SMSW EAX: 0F 01 /4 */
-	expect(c, RUN(c, 0x0f, 0x01, 0xe0), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x01, 0xe0), -1, NULL);
 	assert_int_equal(c->gpr[REG_RAX], c->cr0);
 	env_set(0x20000, 4, 0xaaaaaaaa);           /* SMSW [EBX] */
 	c->gpr[REG_RBX] = 0x20000;
-	expect(c, RUN(c, 0x0f, 0x01, 0x23), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x01, 0x23), -1, NULL);
 	assert_int_equal(env_get(0x20000, 4), 0xaaaa0000 | (c->cr0 & 0xffff));
-	set_cpl(c, 3);
-	expect(c, RUN(c, 0x0f, 0x01, 0xe0), -1, NULL);  /* SMSW is not */
-	expect(c, RUN(c, 0x0f, 0x06), EXC_GP, "CLTS at CPL 3");
-	expect(c, RUN(c, 0x0f, 0x01, 0xf0), EXC_GP, "LMSW at CPL 3");
+	env_set_cpl(c, 3);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x01, 0xe0), -1, NULL);  /* SMSW is not */
+	env_expect(c, ENV_RUN(c, 0x0f, 0x06), EXC_GP, "CLTS at CPL 3");
+	env_expect(c, ENV_RUN(c, 0x0f, 0x01, 0xf0), EXC_GP, "LMSW at CPL 3");
 	/* From real mode LMSW enters protected mode. */
 	cpu_reset(c);
 	c->gpr[REG_RAX] = 1;
-	expect(c, RUN(c, 0x0f, 0x01, 0xf0), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x01, 0xf0), -1, NULL);
 	assert_int_equal(c->cr0 & CR0_PE, CR0_PE);
 	assert_int_equal(c->cpl, 0);
 }
@@ -311,37 +267,37 @@ static void test_debug_registers(void **state)
 	(void)state;
 	struct cpu *c = env_cpu(ENV_LONG64);
 	c->gpr[REG_RAX] = 1ull << 32;
-	expect(c, RUN(c, 0x0f, 0x23, 0xf8), EXC_GP, "bits 63:32");  /* DR7 */
+	env_expect(c, ENV_RUN(c, 0x0f, 0x23, 0xf8), EXC_GP, "bits 63:32");  /* DR7 */
 	c->gpr[REG_RAX] = 0x000f0003;
-	expect(c, RUN(c, 0x0f, 0x23, 0xf8), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x23, 0xf8), -1, NULL);
 	assert_int_equal(c->dr[7], 0x000f0403);
 	c->gpr[REG_RAX] = 0;
-	expect(c, RUN(c, 0x0f, 0x23, 0xf0), -1, NULL);              /* DR6 */
+	env_expect(c, ENV_RUN(c, 0x0f, 0x23, 0xf0), -1, NULL);              /* DR6 */
 	assert_int_equal(c->dr[6], 0xffff0ff0);
 	/* With CR4.DE = 0, DR4 and DR5 are DR6 and DR7. */
 	c->gpr[REG_RAX] = 0x4001;
-	expect(c, RUN(c, 0x0f, 0x23, 0xe0), -1, NULL);              /* DR4 */
+	env_expect(c, ENV_RUN(c, 0x0f, 0x23, 0xe0), -1, NULL);              /* DR4 */
 	assert_int_equal(c->dr[6], 0xffff4ff1);
-	expect(c, RUN(c, 0x0f, 0x21, 0xe8), -1, NULL);              /* RAX, DR5 */
+	env_expect(c, ENV_RUN(c, 0x0f, 0x21, 0xe8), -1, NULL);              /* RAX, DR5 */
 	assert_int_equal(c->gpr[REG_RAX], 0x000f0403);
 	c->gpr[REG_RAX] = 0xffff800000001234ull;
-	expect(c, RUN(c, 0x0f, 0x23, 0xc8), -1, NULL);              /* DR1 */
+	env_expect(c, ENV_RUN(c, 0x0f, 0x23, 0xc8), -1, NULL);              /* DR1 */
 	assert_int_equal(c->dr[1], 0xffff800000001234ull);
 	c->cr4 |= 1u << 3;
-	expect(c, RUN(c, 0x0f, 0x21, 0xe0), EXC_UD, "CR4.DE = 1");
+	env_expect(c, ENV_RUN(c, 0x0f, 0x21, 0xe0), EXC_UD, "CR4.DE = 1");
 	c->cr4 &= ~(1ull << 3);
-	expect(c, RUN(c, 0x44, 0x0f, 0x21, 0xc0), EXC_UD, NULL);    /* DR8 */
+	env_expect(c, ENV_RUN(c, 0x44, 0x0f, 0x21, 0xc0), EXC_UD, NULL);    /* DR8 */
 	/* General detect: #DB before the access, DR6.BD set, GD cleared. */
 	c->dr[7] |= 1u << 13;
 	c->dr[6] = 0xffff0ff0;
 	c->gpr[REG_RAX] = 0x55;
-	expect(c, RUN(c, 0x0f, 0x21, 0xc0), EXC_DB, "DR7.GD");
+	env_expect(c, ENV_RUN(c, 0x0f, 0x21, 0xc0), EXC_DB, "DR7.GD");
 	assert_false(c->fault.has_error_code);
 	assert_int_equal(c->gpr[REG_RAX], 0x55);
 	assert_int_equal(c->dr[6], 0xffff0ff0 | (1u << 13));
 	assert_int_equal(c->dr[7] & (1u << 13), 0);
-	set_cpl(c, 3);
-	expect(c, RUN(c, 0x0f, 0x21, 0xc0), EXC_GP, "CPL 3");
+	env_set_cpl(c, 3);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x21, 0xc0), EXC_GP, "CPL 3");
 }
 
 /* ---- HLT, CLI, STI ---- */
@@ -351,11 +307,11 @@ static void test_hlt(void **state)
 	(void)state;
 	struct cpu *c = env_cpu(ENV_LONG64);
 	c->halted = false;
-	set_cpl(c, 3);
-	expect(c, RUN(c, 0xf4), EXC_GP, "HLT at CPL 3");
+	env_set_cpl(c, 3);
+	env_expect(c, ENV_RUN(c, 0xf4), EXC_GP, "HLT at CPL 3");
 	assert_false(c->halted);
-	set_cpl(c, 0);
-	expect(c, RUN(c, 0xf4), -1, NULL);
+	env_set_cpl(c, 0);
+	env_expect(c, ENV_RUN(c, 0xf4), -1, NULL);
 	assert_true(c->halted);
 	c->halted = false;
 }
@@ -403,7 +359,7 @@ static void test_cli_sti_tables(void **state)
 		struct cpu *c = env_cpu(ENV_FLAT32);
 		if (k->mode == REAL)
 			cpu_reset(c);
-		set_cpl(c, k->cpl);
+		env_set_cpl(c, k->cpl);
 		set_iopl(c, k->iopl);
 		if (k->mode == VM86)
 			c->rflags |= FLAG_VM;
@@ -416,12 +372,12 @@ static void test_cli_sti_tables(void **state)
 		else
 			c->rflags |= FLAG_IF | FLAG_VIF;
 		uint64_t before = c->rflags;
-		int v = k->sti ? RUN(c, 0xfb) : RUN(c, 0xfa);
+		int v = k->sti ? ENV_RUN(c, 0xfb) : ENV_RUN(c, 0xfa);
 		uint64_t changed = c->rflags ^ before;
 		if (k->result == RES_GP) {
 			if (v != EXC_GP)
 				fail_msg("case %zu: vector %d, expected #GP", n, v);
-			expect(c, v, EXC_GP, k->sti ? "STI" : "CLI");
+			env_expect(c, v, EXC_GP, k->sti ? "STI" : "CLI");
 			assert_int_equal(changed, 0);
 		} else {
 			if (v != -1)
@@ -441,13 +397,13 @@ static void test_sti_shadow(void **state)
 	c->attention = 0;
 	c->icount = 1000;
 	c->shadow_icount = 0;
-	expect(c, RUN(c, 0xfb), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0xfb), -1, NULL);
 	assert_true(c->rflags & FLAG_IF);
 	assert_int_equal(c->shadow_icount, 1001);
 	assert_true(c->attention & ATTN_SHADOW);
 	c->attention = 0;
 	c->shadow_icount = 0;
-	expect(c, RUN(c, 0xfb), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0xfb), -1, NULL);
 	assert_int_equal(c->shadow_icount, 0);
 	assert_false(c->attention & ATTN_SHADOW);
 }
@@ -461,41 +417,41 @@ static void test_pushf_popf_protected(void **state)
 	c->gpr[REG_RSP] = 0x20000;
 	c->rflags |= FLAG_RF | FLAG_IF;
 	flags_set_arith(c, FLAG_CF | FLAG_ZF);
-	expect(c, RUN(c, 0x9c), -1, NULL);             /* PUSHFQ */
+	env_expect(c, ENV_RUN(c, 0x9c), -1, NULL);             /* PUSHFQ */
 	assert_int_equal(c->gpr[REG_RSP], 0x1fff8);
 	assert_int_equal(env_get(0x1fff8, 8), 0x2 | FLAG_IF | FLAG_CF | FLAG_ZF);
 	/* CPL 3, IOPL 0: IF and IOPL stay, AC, ID and OSZAPC follow. */
-	set_cpl(c, 3);
+	env_set_cpl(c, 3);
 	env_set(0x1fff8, 8, 0x2 | FLAG_IOPL | FLAG_AC | FLAG_ID | FLAG_OF | FLAG_DF);
-	expect(c, RUN(c, 0x9d), -1, NULL);             /* POPFQ */
+	env_expect(c, ENV_RUN(c, 0x9d), -1, NULL);             /* POPFQ */
 	assert_int_equal(c->gpr[REG_RSP], 0x20000);
 	assert_int_equal(flags_read(c), 0x2 | FLAG_IF | FLAG_AC | FLAG_ID | FLAG_OF | FLAG_DF);
 	/* CPL 0: IOPL and IF change; RF is cleared; VM, VIF, VIP stay 0. */
-	set_cpl(c, 0);
+	env_set_cpl(c, 0);
 	c->rflags |= FLAG_RF;
 	c->gpr[REG_RSP] = 0x1fff8;
 	env_set(0x1fff8, 8, 0x2 | FLAG_IOPL | FLAG_VM | FLAG_VIF | FLAG_VIP | FLAG_RF);
-	expect(c, RUN(c, 0x9d), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x9d), -1, NULL);
 	assert_int_equal(flags_read(c), 0x2 | FLAG_IOPL);
 	/* CPL 3 with IOPL 3 may change IF, not IOPL. */
-	set_cpl(c, 3);
+	env_set_cpl(c, 3);
 	c->gpr[REG_RSP] = 0x1fff8;
 	env_set(0x1fff8, 8, 0x2 | FLAG_IF);
-	expect(c, RUN(c, 0x9d), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x9d), -1, NULL);
 	assert_int_equal(flags_read(c), 0x2 | FLAG_IF | FLAG_IOPL);
 	/* 16-bit POPF (66 9D) leaves bits 31:16 alone. */
-	set_cpl(c, 0);
+	env_set_cpl(c, 0);
 	c->rflags |= FLAG_AC;
 	c->gpr[REG_RSP] = 0x1fffe;
 	env_set(0x1fffe, 2, 0x2 | FLAG_CF);
-	expect(c, RUN(c, 0x66, 0x9d), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x66, 0x9d), -1, NULL);
 	assert_int_equal(flags_read(c), 0x2 | FLAG_CF | FLAG_AC);
 	assert_int_equal(c->gpr[REG_RSP], 0x20000);
 	/* 32-bit code: PUSHFD image has VM and RF clear. */
 	c = env_cpu(ENV_FLAT32);
 	c->gpr[REG_RSP] = 0x20000;
 	c->rflags |= FLAG_RF;
-	expect(c, RUN(c, 0x9c), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x9c), -1, NULL);
 	assert_int_equal(env_get(0x1fffc, 4) & (FLAG_RF | FLAG_VM), 0);
 	assert_int_equal(c->gpr[REG_RSP], 0x1fffc);
 }
@@ -508,28 +464,28 @@ static void test_pushf_popf_vm86(void **state)
 	(void)state;
 	struct cpu *c = env_cpu(ENV_FLAT32);
 	c->rflags |= FLAG_VM;
-	set_cpl(c, 3);
+	env_set_cpl(c, 3);
 	set_iopl(c, 0);
 	c->seg[SEG_CS].attr &= ~SEG_ATTR_DB;
 	c->seg[SEG_SS].attr &= ~SEG_ATTR_DB;
 	c->gpr[REG_RSP] = 0x8000;
-	expect(c, RUN(c, 0x9c), EXC_GP, "CR4.VME = 0");
-	expect(c, RUN(c, 0x9d), EXC_GP, "CR4.VME = 0");
+	env_expect(c, ENV_RUN(c, 0x9c), EXC_GP, "CR4.VME = 0");
+	env_expect(c, ENV_RUN(c, 0x9d), EXC_GP, "CR4.VME = 0");
 	assert_int_equal(c->gpr[REG_RSP], 0x8000);
 	c->cr4 = 1;                                  /* VME */
-	expect(c, RUN(c, 0x66, 0x9c), EXC_GP, "PUSHFD");
+	env_expect(c, ENV_RUN(c, 0x66, 0x9c), EXC_GP, "PUSHFD");
 	c->rflags = (c->rflags & ~(uint64_t)FLAG_IF) | FLAG_VIF;
-	expect(c, RUN(c, 0x9c), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x9c), -1, NULL);
 	assert_int_equal(env_get(0x7ffe, 2), 0x2 | FLAG_IF | FLAG_IOPL);
 	/* POPF: the image's IF goes to VIF; IF and IOPL stay. */
 	env_set(0x7ffe, 2, 0x2 | FLAG_CF);
-	expect(c, RUN(c, 0x9d), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x9d), -1, NULL);
 	assert_false(c->rflags & FLAG_VIF);
 	assert_false(c->rflags & FLAG_IF);
 	assert_int_equal(c->gpr[REG_RSP], 0x8000);
 	c->gpr[REG_RSP] = 0x7ffe;
 	env_set(0x7ffe, 2, 0x2 | FLAG_IF | FLAG_IOPL);
-	expect(c, RUN(c, 0x9d), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x9d), -1, NULL);
 	assert_true(c->rflags & FLAG_VIF);
 	assert_false(c->rflags & FLAG_IF);
 	assert_int_equal((c->rflags >> 12) & 3, 0);
@@ -537,16 +493,16 @@ static void test_pushf_popf_vm86(void **state)
 	 * popped. */
 	c->gpr[REG_RSP] = 0x7ffe;
 	c->rflags |= FLAG_VIP;
-	expect(c, RUN(c, 0x9d), EXC_GP, "VIP = 1");
+	env_expect(c, ENV_RUN(c, 0x9d), EXC_GP, "VIP = 1");
 	env_set(0x7ffe, 2, 0x2 | FLAG_TF);
 	c->rflags &= ~(uint64_t)FLAG_VIP;
-	expect(c, RUN(c, 0x9d), EXC_GP, "TF");
+	env_expect(c, ENV_RUN(c, 0x9d), EXC_GP, "TF");
 	assert_int_equal(c->gpr[REG_RSP], 0x7ffe);
 	/* IOPL 3: POPF may change IF but never VM or IOPL. */
 	set_iopl(c, 3);
 	c->cr4 = 0;
 	env_set(0x7ffe, 2, 0x2 | FLAG_IF);
-	expect(c, RUN(c, 0x9d), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x9d), -1, NULL);
 	assert_true(c->rflags & FLAG_IF);
 	assert_true(c->rflags & FLAG_VM);
 	assert_int_equal((c->rflags >> 12) & 3, 3);
@@ -564,13 +520,13 @@ static void test_invlpg(void **state)
 	assert_int_equal(mem_read32(c, SEG_DS, la), 0x1111);
 	env_set(pte, 8, 0x41000 | 7);
 	c->gpr[REG_RAX] = la;
-	expect(c, RUN(c, 0x0f, 0x01, 0x38), -1, NULL);  /* INVLPG [rax] */
+	env_expect(c, ENV_RUN(c, 0x0f, 0x01, 0x38), -1, NULL);  /* INVLPG [rax] */
 	assert_int_equal(mem_read32(c, SEG_DS, la), 0x2222);
 	/* A non-canonical address is a no-op, not a fault. */
 	c->gpr[REG_RAX] = 0x0000800000000000ull;
-	expect(c, RUN(c, 0x0f, 0x01, 0x38), -1, NULL);
-	set_cpl(c, 3);
-	expect(c, RUN(c, 0x0f, 0x01, 0x38), EXC_GP, "INVLPG at CPL 3");
+	env_expect(c, ENV_RUN(c, 0x0f, 0x01, 0x38), -1, NULL);
+	env_set_cpl(c, 3);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x01, 0x38), EXC_GP, "INVLPG at CPL 3");
 }
 
 struct invpcid_case {
@@ -605,21 +561,21 @@ static void test_invpcid(void **state)
 		c->gpr[REG_RAX] = k->type;
 		c->gpr[REG_RBX] = 0x20000;
 		/* INVPCID rax, [rbx]: 66 0F 38 82 /r */
-		int v = RUN(c, 0x66, 0x0f, 0x38, 0x82, 0x03);
+		int v = ENV_RUN(c, 0x66, 0x0f, 0x38, 0x82, 0x03);
 		if (v != k->vector)
 			fail_msg("case %zu: vector %d (%s)", n, v, c->fault.reason);
-		expect(c, v, k->vector, k->why);
+		env_expect(c, v, k->vector, k->why);
 	}
 	struct cpu *c = env_cpu(ENV_LONG64);
-	set_cpl(c, 3);
+	env_set_cpl(c, 3);
 	c->gpr[REG_RAX] = 2;
 	c->gpr[REG_RBX] = 0x20000;
-	expect(c, RUN(c, 0x66, 0x0f, 0x38, 0x82, 0x03), EXC_GP, "CPL 3");
-	expect(c, RUN(c, 0x0f, 0x09), EXC_GP, "WBINVD at CPL 3");
-	expect(c, RUN(c, 0x0f, 0x08), EXC_GP, "INVD at CPL 3");
-	set_cpl(c, 0);
-	expect(c, RUN(c, 0x0f, 0x09), -1, NULL);
-	expect(c, RUN(c, 0x0f, 0x08), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x66, 0x0f, 0x38, 0x82, 0x03), EXC_GP, "CPL 3");
+	env_expect(c, ENV_RUN(c, 0x0f, 0x09), EXC_GP, "WBINVD at CPL 3");
+	env_expect(c, ENV_RUN(c, 0x0f, 0x08), EXC_GP, "INVD at CPL 3");
+	env_set_cpl(c, 0);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x09), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x08), -1, NULL);
 }
 
 /* ---- SMAP, protection keys, counters, #UD ---- */
@@ -628,32 +584,32 @@ static void test_stac_clac_pkru(void **state)
 {
 	(void)state;
 	struct cpu *c = env_cpu(ENV_LONG64);
-	expect(c, RUN(c, 0x0f, 0x01, 0xcb), -1, NULL);       /* STAC */
+	env_expect(c, ENV_RUN(c, 0x0f, 0x01, 0xcb), -1, NULL);       /* STAC */
 	assert_true(c->rflags & FLAG_AC);
-	expect(c, RUN(c, 0x0f, 0x01, 0xca), -1, NULL);       /* CLAC */
+	env_expect(c, ENV_RUN(c, 0x0f, 0x01, 0xca), -1, NULL);       /* CLAC */
 	assert_false(c->rflags & FLAG_AC);
-	set_cpl(c, 3);
-	expect(c, RUN(c, 0x0f, 0x01, 0xcb), EXC_UD, "CPL 3");
-	expect(c, RUN(c, 0x0f, 0x01, 0xca), EXC_UD, "CPL 3");
+	env_set_cpl(c, 3);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x01, 0xcb), EXC_UD, "CPL 3");
+	env_expect(c, ENV_RUN(c, 0x0f, 0x01, 0xca), EXC_UD, "CPL 3");
 
 	/* RDPKRU/WRPKRU (SDM Vol. 2B): CR4.PKE, then ECX (and EDX) = 0. */
 	c->gpr[REG_RCX] = c->gpr[REG_RDX] = 0;
-	expect(c, RUN(c, 0x0f, 0x01, 0xee), EXC_UD, "CR4.PKE = 0");
-	set_cpl(c, 0);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x01, 0xee), EXC_UD, "CR4.PKE = 0");
+	env_set_cpl(c, 0);
 	c->gpr[REG_RAX] = c->cr4 | (1u << 22);
-	expect(c, RUN(c, MOV_CR4_RAX), -1, NULL);
-	set_cpl(c, 3);
+	env_expect(c, ENV_RUN(c, MOV_CR4_RAX), -1, NULL);
+	env_set_cpl(c, 3);
 	c->gpr[REG_RAX] = 0x55;
 	c->gpr[REG_RCX] = 1;
-	expect(c, RUN(c, 0x0f, 0x01, 0xef), EXC_GP, "ECX = 0x1");
+	env_expect(c, ENV_RUN(c, 0x0f, 0x01, 0xef), EXC_GP, "ECX = 0x1");
 	c->gpr[REG_RCX] = 0;
 	c->gpr[REG_RDX] = 1;
-	expect(c, RUN(c, 0x0f, 0x01, 0xef), EXC_GP, "EDX = 0x1");
+	env_expect(c, ENV_RUN(c, 0x0f, 0x01, 0xef), EXC_GP, "EDX = 0x1");
 	c->gpr[REG_RDX] = 0;
-	expect(c, RUN(c, 0x0f, 0x01, 0xef), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x01, 0xef), -1, NULL);
 	assert_int_equal(c->pkru, 0x55);
 	c->gpr[REG_RAX] = c->gpr[REG_RDX] = ~0ull;
-	expect(c, RUN(c, 0x0f, 0x01, 0xee), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x01, 0xee), -1, NULL);
 	assert_int_equal(c->gpr[REG_RAX], 0x55);
 	assert_int_equal(c->gpr[REG_RDX], 0);
 	c->pkru = 0;
@@ -664,18 +620,18 @@ static void test_rdpmc_and_ud(void **state)
 	(void)state;
 	struct cpu *c = env_cpu(ENV_LONG64);
 	c->gpr[REG_RCX] = 0;
-	expect(c, RUN(c, 0x0f, 0x33), EXC_GP, "counter 0x0 does not exist");
-	set_cpl(c, 3);
-	expect(c, RUN(c, 0x0f, 0x33), EXC_GP, "CR4.PCE = 0");
+	env_expect(c, ENV_RUN(c, 0x0f, 0x33), EXC_GP, "counter 0x0 does not exist");
+	env_set_cpl(c, 3);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x33), EXC_GP, "CR4.PCE = 0");
 	c->cr4 |= 1u << 8;
-	expect(c, RUN(c, 0x0f, 0x33), EXC_GP, "does not exist");
-	set_cpl(c, 0);
-	expect(c, RUN(c, 0x0f, 0x0b), EXC_UD, "UD2");
-	expect(c, RUN(c, 0x0f, 0xb9, 0xc0), EXC_UD, "UD1");
-	expect(c, RUN(c, 0x0f, 0xff, 0xc0), EXC_UD, "UD0");
-	expect(c, RUN(c, 0x0f, 0xaa), EXC_UD, "RSM");
-	expect(c, RUN(c, 0x0f, 0x01, 0xc8), EXC_UD, "MONITOR");
-	expect(c, RUN(c, 0x0f, 0x01, 0xc9), EXC_UD, "MWAIT");
+	env_expect(c, ENV_RUN(c, 0x0f, 0x33), EXC_GP, "does not exist");
+	env_set_cpl(c, 0);
+	env_expect(c, ENV_RUN(c, 0x0f, 0x0b), EXC_UD, "UD2");
+	env_expect(c, ENV_RUN(c, 0x0f, 0xb9, 0xc0), EXC_UD, "UD1");
+	env_expect(c, ENV_RUN(c, 0x0f, 0xff, 0xc0), EXC_UD, "UD0");
+	env_expect(c, ENV_RUN(c, 0x0f, 0xaa), EXC_UD, "RSM");
+	env_expect(c, ENV_RUN(c, 0x0f, 0x01, 0xc8), EXC_UD, "MONITOR");
+	env_expect(c, ENV_RUN(c, 0x0f, 0x01, 0xc9), EXC_UD, "MWAIT");
 	assert_false(c->fault.has_error_code);
 	assert_int_equal(c->rip, ENV_RIP);
 }
@@ -743,18 +699,18 @@ static void test_in_out(void **state)
 	struct cpu *c = io_cpu(false);
 	c->gpr[REG_RAX] = 0xaabbccdd;
 	c->gpr[REG_RDX] = 0x103f8;
-	expect(c, RUN(c, 0xe6, 0x80), -1, NULL);            /* OUT 80h, AL */
-	expect(c, RUN(c, 0xef), -1, NULL);                  /* OUT DX, EAX */
-	expect(c, RUN(c, 0x66, 0xef), -1, NULL);            /* OUT DX, AX */
-	expect(c, RUN(c, 0xee), -1, NULL);                  /* OUT DX, AL */
+	env_expect(c, ENV_RUN(c, 0xe6, 0x80), -1, NULL);            /* OUT 80h, AL */
+	env_expect(c, ENV_RUN(c, 0xef), -1, NULL);                  /* OUT DX, EAX */
+	env_expect(c, ENV_RUN(c, 0x66, 0xef), -1, NULL);            /* OUT DX, AX */
+	env_expect(c, ENV_RUN(c, 0xee), -1, NULL);                  /* OUT DX, AL */
 	assert_io(0, 0x80, 1, 0xdd, true);
 	assert_io(1, 0x3f8, 4, 0xaabbccdd, true);
 	assert_io(2, 0x3f8, 2, 0xccdd, true);
 	assert_io(3, 0x3f8, 1, 0xdd, true);
-	expect(c, RUN(c, 0xe4, 0x60), -1, NULL);            /* IN AL, 60h */
+	env_expect(c, ENV_RUN(c, 0xe4, 0x60), -1, NULL);            /* IN AL, 60h */
 	assert_io(4, 0x60, 1, 0x44, false);
 	assert_int_equal(c->gpr[REG_RAX], 0xaabbcc44);
-	expect(c, RUN(c, 0x66, 0xed), -1, NULL);            /* IN AX, DX */
+	env_expect(c, ENV_RUN(c, 0x66, 0xed), -1, NULL);            /* IN AX, DX */
 	assert_io(5, 0x3f8, 2, 0x3345, false);
 	assert_int_equal(c->gpr[REG_RAX], 0xaabb3345);
 	/* 64-bit mode: IN EAX zero-extends into RAX; REX.W changes
@@ -762,10 +718,10 @@ static void test_in_out(void **state)
 	c = io_cpu(true);
 	c->gpr[REG_RAX] = ~0ull;
 	c->gpr[REG_RDX] = 0xcf8;
-	expect(c, RUN(c, 0x48, 0xed), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x48, 0xed), -1, NULL);
 	assert_io(0, 0xcf8, 4, 0x11223344, false);
 	assert_int_equal(c->gpr[REG_RAX], 0x11223344);
-	expect(c, RUN(c, 0xe5, 0x71), -1, NULL);            /* IN EAX, 71h */
+	env_expect(c, ENV_RUN(c, 0xe5, 0x71), -1, NULL);            /* IN EAX, 71h */
 	assert_io(1, 0x71, 4, 0x11223345, false);
 }
 
@@ -786,35 +742,35 @@ static void test_io_permission(void **state)
 	(void)state;
 	struct cpu *c = io_cpu(false);
 	tss_setup(c, 0x68 + 0x2000, DESC_TSS32_BUSY);
-	set_cpl(c, 3);
+	env_set_cpl(c, 3);
 	set_iopl(c, 0);
-	expect(c, RUN(c, 0xe4, 0x60), -1, NULL);            /* allowed */
-	expect(c, RUN(c, 0xe4, 0x61), EXC_GP, "port 0x61");
+	env_expect(c, ENV_RUN(c, 0xe4, 0x60), -1, NULL);            /* allowed */
+	env_expect(c, ENV_RUN(c, 0xe4, 0x61), EXC_GP, "port 0x61");
 	assert_int_equal(io_count, 1);                      /* no access */
 	/* Every bit of the access counts: a word at 0x60 covers 0x61. */
-	expect(c, RUN(c, 0x66, 0xe5, 0x60), EXC_GP, "bit 97 of the I/O permission bitmap");
+	env_expect(c, ENV_RUN(c, 0x66, 0xe5, 0x60), EXC_GP, "bit 97 of the I/O permission bitmap");
 	c->gpr[REG_RDX] = 0x5f;
-	expect(c, RUN(c, 0xed), EXC_GP, "port 0x5f (4 bytes)");
+	env_expect(c, ENV_RUN(c, 0xed), EXC_GP, "port 0x5f (4 bytes)");
 	c->gpr[REG_RDX] = 0xfff8;
-	expect(c, RUN(c, 0xee), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0xee), -1, NULL);
 	/* Bitmap bytes beyond the TSS limit. */
 	tss_setup(c, 0x68 + 0x100, DESC_TSS32_BUSY);
 	c->gpr[REG_RDX] = 0x800;
-	expect(c, RUN(c, 0xee), EXC_GP, "beyond the TSS limit");
+	env_expect(c, ENV_RUN(c, 0xee), EXC_GP, "beyond the TSS limit");
 	c->gpr[REG_RDX] = 0x7f0;                          /* byte 0xfe */
-	expect(c, RUN(c, 0xee), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0xee), -1, NULL);
 	/* IOPL >= CPL skips the bitmap. */
 	set_iopl(c, 3);
-	expect(c, RUN(c, 0xe4, 0x61), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0xe4, 0x61), -1, NULL);
 	/* Virtual-8086 mode always consults it. */
 	tss_setup(c, 0x68 + 0x2000, DESC_TSS32_BUSY);
 	c->rflags |= FLAG_VM;
-	expect(c, RUN(c, 0xe4, 0x61), EXC_GP, "virtual-8086 mode");
+	env_expect(c, ENV_RUN(c, 0xe4, 0x61), EXC_GP, "virtual-8086 mode");
 	c->rflags &= ~(uint64_t)FLAG_VM;
 	/* A 16-bit TSS has no bitmap. */
 	set_iopl(c, 0);
 	tss_setup(c, 0x67, DESC_TSS16_BUSY);
-	expect(c, RUN(c, 0xe4, 0x60), EXC_GP, "no 32-bit TSS");
+	env_expect(c, ENV_RUN(c, 0xe4, 0x60), EXC_GP, "no 32-bit TSS");
 	/* The exported check, as other instructions use it. */
 	tss_setup(c, 0x68 + 0x2000, DESC_TSS32_BUSY);
 	jmp_buf env;
@@ -826,7 +782,7 @@ static void test_io_permission(void **state)
 		fail_msg("port 0x61 passed the check");
 	}
 	c->fault_env = NULL;
-	expect(c, c->fault.vector, EXC_GP, "port 0x61");
+	env_expect(c, c->fault.vector, EXC_GP, "port 0x61");
 }
 
 static void test_ins_outs(void **state)
@@ -837,7 +793,7 @@ static void test_ins_outs(void **state)
 	c->gpr[REG_RSI] = 0x20000;
 	c->gpr[REG_RCX] = 5;
 	c->gpr[REG_RDX] = 0xe9;
-	expect(c, RUN(c, 0xf3, 0x6e), -1, NULL);            /* REP OUTSB */
+	env_expect(c, ENV_RUN(c, 0xf3, 0x6e), -1, NULL);            /* REP OUTSB */
 	assert_int_equal(io_count, 5);
 	for (unsigned n = 0; n < 5; n++)
 		assert_io(n, 0xe9, 1, (uint8_t)"hello"[n], true);
@@ -847,7 +803,7 @@ static void test_ins_outs(void **state)
 	io_count = 0;
 	c->gpr[REG_RDI] = 0x21000;
 	c->gpr[REG_RCX] = 3;
-	expect(c, RUN(c, 0xf3, 0x66, 0x6d), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0xf3, 0x66, 0x6d), -1, NULL);
 	assert_int_equal(io_count, 3);
 	assert_int_equal(env_get(0x21000, 2), 0x3344);
 	assert_int_equal(env_get(0x21002, 2), 0x3345);
@@ -855,7 +811,7 @@ static void test_ins_outs(void **state)
 	assert_int_equal(c->gpr[REG_RDI], 0x21006);
 	/* DF = 1: INSD moves down. */
 	c->rflags |= FLAG_DF;
-	expect(c, RUN(c, 0x6d), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x6d), -1, NULL);
 	assert_int_equal(c->gpr[REG_RDI], 0x21002);
 	assert_int_equal(env_get(0x21006, 4), 0x11223347);
 	c->rflags &= ~(uint64_t)FLAG_DF;
@@ -864,11 +820,11 @@ static void test_ins_outs(void **state)
 	c->gpr[REG_RSI] = 0x20000;
 	c->gpr[REG_RCX] = 5000;
 	uint64_t rip = c->rip;
-	expect(c, RUN(c, 0xf3, 0x6e), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0xf3, 0x6e), -1, NULL);
 	assert_int_equal(c->rip, rip);
 	assert_int_equal(c->gpr[REG_RCX], 5000 - 4096);
 	assert_int_equal(c->gpr[REG_RSI], 0x20000 + 4096);
-	expect(c, RUN(c, 0xf3, 0x6e), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0xf3, 0x6e), -1, NULL);
 	assert_int_equal(c->rip, rip + 2);
 	assert_int_equal(c->gpr[REG_RCX], 0);
 	assert_int_equal(io_count, 5000);
@@ -879,13 +835,13 @@ static void test_ins_outs(void **state)
 	c->gpr[REG_RDI] = ENV_HOLE;
 	c->gpr[REG_RCX] = 2;
 	c->gpr[REG_RDX] = 0x1f0;
-	expect(c, RUN(c, 0xf3, 0x6c), EXC_PF, NULL);
+	env_expect(c, ENV_RUN(c, 0xf3, 0x6c), EXC_PF, NULL);
 	assert_int_equal(io_count, 0);
 	assert_int_equal(c->gpr[REG_RDI], ENV_HOLE);
 	assert_int_equal(c->gpr[REG_RCX], 2);
 	/* A fault in a later iteration keeps the completed ones. */
 	c->gpr[REG_RDI] = ENV_HOLE - 1;
-	expect(c, RUN(c, 0xf3, 0x6c), EXC_PF, NULL);
+	env_expect(c, ENV_RUN(c, 0xf3, 0x6c), EXC_PF, NULL);
 	assert_int_equal(io_count, 1);
 	assert_int_equal(c->gpr[REG_RDI], ENV_HOLE);
 	assert_int_equal(c->gpr[REG_RCX], 1);
@@ -894,7 +850,7 @@ static void test_ins_outs(void **state)
 	c->seg[SEG_FS].base = 0x10000;
 	memcpy(env_ptr(0x30000), "x", 1);
 	c->gpr[REG_RSI] = 0x20000;
-	expect(c, RUN(c, 0x64, 0x6e), -1, NULL);
+	env_expect(c, ENV_RUN(c, 0x64, 0x6e), -1, NULL);
 	assert_io(0, 0x1f0, 1, 'x', true);
 	c->seg[SEG_FS].base = 0;
 }
