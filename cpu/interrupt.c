@@ -590,6 +590,10 @@ void intr_deliver_fault(struct cpu *c)
 			log_info("cpu", "%s", c->shutdown_reason);
 			break;
 		}
+		/* CR2 takes the address of every #PF, also one that
+		 * becomes a double fault (SDM Vol. 3A 6.15, interrupt 14). */
+		if (f->vector == EXC_PF)
+			c->cr2 = f->cr2;
 		if (prior >= 0) {
 			enum exc_class first = exc_class(prior);
 			enum exc_class second = exc_class(f->vector);
@@ -618,8 +622,6 @@ void intr_deliver_fault(struct cpu *c)
 				log_debug("cpu", "%s", f->reason);
 			}
 		}
-		if (f->vector == EXC_PF)
-			c->cr2 = f->cr2;
 		intr_deliver(c, f->vector, INTR_EXCEPTION, f->has_error_code,
 			     f->error_code);
 		break;

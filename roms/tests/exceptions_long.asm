@@ -344,6 +344,9 @@ main:
 	EXPECT_VE VEC_AC, 0, "CPL 3, AM=1, AC=1: misaligned read: #AC(0)"
 	mov rax, user_read64
 	EXPECT_EQ qword [exc_ip], rax, "#AC is a fault: RIP of the read"
+	pushfq                              ; event delivery left AC = 1
+	and qword [rsp], ~FL_AC
+	popfq
 	EXC_EXPECT .ac2
 	mov ebx, ac_buf + 1
 	USER_CALL user_read64

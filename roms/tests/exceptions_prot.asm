@@ -414,6 +414,9 @@ main:
 	EXPECT_VE VEC_AC, 0, "CPL 3, AM=1, AC=1: misaligned read: #AC(0)"
 	EXPECT_EQ dword [exc_ip], user_read32, "#AC is a fault: EIP of the read"
 	EXPECT_MASK dword [exc_flags], FL_AC, FL_AC, "saved EFLAGS.AC = 1"
+	pushfd                              ; event delivery left AC = 1
+	and dword [esp], ~FL_AC
+	popfd
 	EXC_EXPECT .ac2
 	mov ebx, ac_buf + 1
 	USER_CALL user_read32
@@ -438,6 +441,9 @@ main:
 	USER_CALL user_read32, FL_AC
 .ac4:
 	EXPECT_EQ dword [exc_vector], USER_EXIT_VEC, "CPL 3, AM=0, AC=1: misaligned read is allowed"
+	pushfd
+	and dword [esp], ~FL_AC
+	popfd
 
 	; --- #PF (the paging tests cover every cause) -------------------------------------------------------
 	mov eax, PG_P | PG_RW | PG_US

@@ -141,8 +141,10 @@ REAL_BEGIN rblob
 	mov ax, [bp]
 .sseg:
 	; INT n, entered with AC = 1 and DF = 1
-	pushfd
-	or dword [esp], FL_AC
+	pushfd                              ; (ESP[31:16] may be nonzero here:
+	pop eax                             ; no [esp] operands in this blob)
+	or eax, FL_AC
+	push eax
 	popfd
 	std
 	R_ARM soft, .soft
@@ -152,7 +154,9 @@ REAL_BEGIN rblob
 .soft:
 	cld
 	pushfd
-	and dword [esp], ~FL_AC
+	pop eax
+	and eax, ~FL_AC
+	push eax
 	popfd
 	; INT n past the IDTR limit: #GP
 	lidt [RB(r_small_ivt)]

@@ -304,14 +304,14 @@ static inline void env_paging(enum paging_mode m)
 }
 
 enum env_mode {
-	/* Real-address mode entered from ENV_FLAT32 by clearing CR0.PE:
-	 * the segments keep base 0 and their 4-GiB limits. */
-	ENV_REAL,
 	/* cpu_enter_flat_protected_mode(): 32-bit code, paging off. */
 	ENV_FLAT32,
 	/* 64-bit mode with 4-level paging at ENV_PT identity-mapping the
 	 * first MiB in user-writable 4-KiB pages, but ENV_HOLE. */
 	ENV_LONG64,
+	/* Real-address mode entered from ENV_FLAT32 by clearing CR0.PE:
+	 * the segments keep base 0 and their 4-GiB limits. */
+	ENV_REAL,
 };
 
 /* The current machine's CPU after RESET in mode, with zeroed RAM (the
@@ -427,7 +427,7 @@ static inline void env_seg_load(struct cpu *c, int sreg, uint16_t sel)
 	__extension__({                                                   \
 		struct cpu *env_catch_c = (c);                            \
 		jmp_buf env_catch_jb;                                     \
-		int env_catch_v = -1;                                     \
+		volatile int env_catch_v = -1;                            \
 		env_catch_c->fault_env = &env_catch_jb;                   \
 		if (setjmp(env_catch_jb)) {                               \
 			env_catch_v = env_catch_c->fault.vector;          \

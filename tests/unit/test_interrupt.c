@@ -15,7 +15,6 @@
 #include "cpu/interrupt.h"
 #include "cpu/seg.h"
 
-#define GDT 0x20000u
 #define IDT 0x21000u
 #define TSS_A 0x2a000u
 #define TSS_B 0x2b000u
@@ -36,29 +35,6 @@ enum {
 	G_TASK0 = 0x85, G_CALL3 = 0xec,
 };
 
-static uint64_t desc(uint32_t base, uint32_t limit, unsigned access,
-		     unsigned flags)
-{
-	uint64_t lo = (limit & 0xffff) | ((uint64_t)(base & 0xffff) << 16);
-	uint64_t hi = ((base >> 16) & 0xff) | ((uint64_t)access << 8) |
-		      (((limit >> 16) & 0xf) << 16) | ((uint64_t)flags << 20) |
-		      (base & 0xff000000u);
-	return lo | (hi << 32);
-}
-
-static uint64_t gate(uint16_t sel, uint32_t off, unsigned access,
-		     unsigned low)
-{
-	uint64_t lo = (off & 0xffff) | ((uint64_t)sel << 16);
-	uint64_t hi = (off & 0xffff0000u) | ((uint64_t)access << 8) | low;
-	return lo | (hi << 32);
-}
-
-static void put_gdt(uint16_t sel, uint64_t d)
-{
-	env_set(GDT + (sel & ~7u), 8, d);
-}
-
 static void put_idt32(int vector, uint64_t g)
 {
 	env_set(IDT + 8 * (unsigned)vector, 8, g);
@@ -68,23 +44,8 @@ static void put_idt32(int vector, uint64_t g)
 static void put_idt64(int vector, uint16_t sel, uint32_t off,
 		      unsigned access, unsigned ist)
 {
-	env_set(IDT + 16 * (unsigned)vector, 8, gate(sel, off, access, ist));
+	env_set(IDT + 16 * (unsigned)vector, 8, env_gate(sel, off, access, ist));
 	env_set(IDT + 16 * (unsigned)vector + 8, 8, 0);
-}
-
-static struct seg cache_of(uint16_t sel)
-{
-	struct seg_desc d = {
-		.lo = (uint32_t)env_get(GDT + (sel & ~7u), 4),
-		.hi = (uint32_t)env_get(GDT + (sel & ~7u) + 4, 4),
-	};
-	return seg_cache_from_desc(&d, sel);
-}
-
-static void set_seg(struct cpu *c, int sreg, uint16_t sel)
-{
-	c->seg[sreg] = cache_of(sel);
-	seg_refresh_mode(c);
 }
 
 /* TSS A: ring-0 stack STACK0:S_DATA0, I/O map base 0x100 so that the
@@ -111,24 +72,23 @@ static void setup_tss_b(void)
 static struct cpu *prot_cpu(int cpl)
 {
 	struct cpu *c = env_cpu(ENV_FLAT32);
-	put_gdt(S_CODE0, desc(0, 0xfffff, 0x9b, 0xc));
-	put_gdt(S_DATA0, desc(0, 0xfffff, 0x93, 0xc));
-	put_gdt(S_CODE3, desc(0, 0xfffff, 0xfb, 0xc));
-	put_gdt(S_DATA3, desc(0, 0xfffff, 0xf3, 0xc));
-	put_gdt(S_TSS_A, desc(TSS_A, 0x107, 0x8b, 0));
-	put_gdt(S_TSS_B, desc(TSS_B, 0x67, 0x89, 0));
-	put_gdt(S_CALLGATE, gate(S_CODE0, 0x2000, G_CALL3, 2));
-	put_gdt(S_NP, desc(0, 0xfffff, 0x1b, 0xc));
-	put_gdt(S_TASKGATE, gate(S_TSS_B, 0, 0xe5, 0));
+	env_gdt_put(S_CODE0, env_desc(0, 0xfffff, 0x9b, 0xc));
+	env_gdt_put(S_DATA0, env_desc(0, 0xfffff, 0x93, 0xc));
+	env_gdt_put(S_CODE3, env_desc(0, 0xfffff, 0xfb, 0xc));
+	env_gdt_put(S_DATA3, env_desc(0, 0xfffff, 0xf3, 0xc));
+	env_gdt_put(S_TSS_A, env_desc(TSS_A, 0x107, 0x8b, 0));
+	env_gdt_put(S_TSS_B, env_desc(TSS_B, 0x67, 0x89, 0));
+	env_gdt_put(S_CALLGATE, env_gate(S_CODE0, 0x2000, G_CALL3, 2));
+	env_gdt_put(S_NP, env_desc(0, 0xfffff, 0x1b, 0xc));
+	env_gdt_put(S_TASKGATE, env_gate(S_TSS_B, 0, 0xe5, 0));
 	setup_tss_a();
 	setup_tss_b();
-	c->gdtr.base = GDT;
-	c->gdtr.limit = S_GDT_END - 1;
+	env_gdt_load(c, S_GDT_END);
 	c->idtr.base = IDT;
 	c->idtr.limit = 0x7ff;
-	c->seg[SEG_TR] = cache_of(S_TSS_A);
-	set_seg(c, SEG_CS, cpl ? S_CODE3 | 3 : S_CODE0);
-	set_seg(c, SEG_SS, cpl ? S_DATA3 | 3 : S_DATA0);
+	c->seg[SEG_TR] = env_gdt_cache(S_TSS_A);
+	env_seg_load(c, SEG_CS, cpl ? S_CODE3 | 3 : S_CODE0);
+	env_seg_load(c, SEG_SS, cpl ? S_DATA3 | 3 : S_DATA0);
 	c->gpr[REG_RSP] = cpl ? STACK3 : STACK0;
 	c->rip = c->next_rip = 0x4000;
 	return c;
@@ -139,22 +99,21 @@ static struct cpu *prot_cpu(int cpl)
 static struct cpu *long_cpu(int cpl)
 {
 	struct cpu *c = env_cpu(ENV_LONG64);
-	put_gdt(S_DATA0, desc(0, 0xfffff, 0x93, 0xc));
-	put_gdt(S_DATA3, desc(0, 0xfffff, 0xf3, 0xc));
-	put_gdt(S_CODE64_0, desc(0, 0xfffff, 0x9b, 0xa));
-	put_gdt(S_CODE64_3, desc(0, 0xfffff, 0xfb, 0xa));
-	put_gdt(S_TSS64, desc(TSS_A, 0x67, 0x8b, 0));
-	env_set(GDT + S_TSS64 + 8, 8, 0);
+	env_gdt_put(S_DATA0, env_desc(0, 0xfffff, 0x93, 0xc));
+	env_gdt_put(S_DATA3, env_desc(0, 0xfffff, 0xf3, 0xc));
+	env_gdt_put(S_CODE64_0, env_desc(0, 0xfffff, 0x9b, 0xa));
+	env_gdt_put(S_CODE64_3, env_desc(0, 0xfffff, 0xfb, 0xa));
+	env_gdt_put(S_TSS64, env_desc(TSS_A, 0x67, 0x8b, 0));
+	env_set(ENV_GDT + S_TSS64 + 8, 8, 0);
 	env_set(TSS_A + 4, 8, STACK0 + 8);
 	env_set(TSS_A + 0x24, 8, 0x3f008);
-	c->gdtr.base = GDT;
-	c->gdtr.limit = S_GDT_END - 1;
+	env_gdt_load(c, S_GDT_END);
 	c->idtr.base = IDT;
 	c->idtr.limit = 0xfff;
-	c->seg[SEG_TR] = cache_of(S_TSS64);
+	c->seg[SEG_TR] = env_gdt_cache(S_TSS64);
 	c->seg[SEG_TR].base = TSS_A;
-	set_seg(c, SEG_CS, cpl ? S_CODE64_3 | 3 : S_CODE64_0);
-	set_seg(c, SEG_SS, cpl ? S_DATA3 | 3 : S_DATA0);
+	env_seg_load(c, SEG_CS, cpl ? S_CODE64_3 | 3 : S_CODE64_0);
+	env_seg_load(c, SEG_SS, cpl ? S_DATA3 | 3 : S_DATA0);
 	c->gpr[REG_RSP] = cpl ? STACK3 : STACK0;
 	c->rip = c->next_rip = 0x4000;
 	return c;
@@ -165,15 +124,7 @@ static struct cpu *long_cpu(int cpl)
 static int deliver(struct cpu *c, int vector, enum intr_kind kind,
 		   bool has_err, uint32_t err)
 {
-	jmp_buf env;
-	c->fault_env = &env;
-	if (setjmp(env)) {
-		c->fault_env = NULL;
-		return c->fault.vector;
-	}
-	intr_deliver(c, vector, kind, has_err, err);
-	c->fault_env = NULL;
-	return -1;
+	return ENV_CATCH(c, intr_deliver(c, vector, kind, has_err, err));
 }
 
 /* A fault raised by the instruction at c->rip, delivered as the run loop
@@ -209,8 +160,7 @@ static struct insn no_modrm(unsigned opsize, unsigned len)
 static void test_real_mode_int_n(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(ENV_FLAT32);
-	c->cr0 &= ~1ull;
+	struct cpu *c = env_cpu(ENV_REAL);
 	c->idtr.base = 0;
 	c->idtr.limit = 0x3ff;
 	c->seg[SEG_SS].base = 0;
@@ -237,9 +187,7 @@ static void test_real_mode_int_n(void **state)
 static void test_real_mode_ivt_limit_double_and_triple_fault(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(ENV_FLAT32);
-	c->cr0 &= ~1ull;
-	seg_refresh_mode(c);
+	struct cpu *c = env_cpu(ENV_REAL);
 	c->idtr.base = 0;
 	c->idtr.limit = 0x33;        /* vector 8 fits, vector 13 does not */
 	c->gpr[REG_RSP] = 0x1000;
@@ -262,7 +210,7 @@ static void test_fault_from_ring3_switches_to_tss_stack(void **state)
 {
 	(void)state;
 	struct cpu *c = prot_cpu(3);
-	put_idt32(EXC_GP, gate(S_CODE0, 0x1000, G_INT0, 0));
+	put_idt32(EXC_GP, env_gate(S_CODE0, 0x1000, G_INT0, 0));
 	c->rflags |= FLAG_IF;
 	fault(c, EXC_GP, true, 0x1234);
 	assert_int_equal(c->cpl, 0);
@@ -284,7 +232,7 @@ static void test_trap_gate_same_level_keeps_if(void **state)
 {
 	(void)state;
 	struct cpu *c = prot_cpu(0);
-	put_idt32(0x30, gate(S_CODE0, 0x1100, G_TRAP0, 0));
+	put_idt32(0x30, env_gate(S_CODE0, 0x1100, G_TRAP0, 0));
 	c->rflags |= FLAG_IF;
 	assert_int_equal(deliver(c, 0x30, INTR_EXTERNAL, false, 0), -1);
 	assert_int_equal(c->gpr[REG_RSP], STACK0 - 12);
@@ -296,19 +244,19 @@ static void test_software_int_checks_gate_dpl(void **state)
 {
 	(void)state;
 	struct cpu *c = prot_cpu(3);
-	put_idt32(0x80, gate(S_CODE0, 0x1000, G_INT0, 0));
+	put_idt32(0x80, env_gate(S_CODE0, 0x1000, G_INT0, 0));
 	struct insn i = no_modrm(4, 2);
 	i.imm = 0x80;
 	/* #GP(IDT entry) without EXT: vector * 8 + 2. */
 	assert_int_equal(env_exec(c, &impl_INT_Ib, &i), EXC_GP);
 	assert_int_equal(c->fault.error_code, 0x80 * 8 + 2);
-	put_idt32(0x80, gate(S_CODE0, 0x1000, G_INT3, 0));
+	put_idt32(0x80, env_gate(S_CODE0, 0x1000, G_INT3, 0));
 	assert_int_equal(env_exec(c, &impl_INT_Ib, &i), -1);
 	assert_int_equal(stk32(c, 0), 0x4002);            /* next EIP */
 	assert_false(stk32(c, 2) & FLAG_RF);
 	/* An external interrupt does not check the gate DPL. */
 	c = prot_cpu(3);
-	put_idt32(0x80, gate(S_CODE0, 0x1000, G_INT0, 0));
+	put_idt32(0x80, env_gate(S_CODE0, 0x1000, G_INT0, 0));
 	assert_int_equal(deliver(c, 0x80, INTR_EXTERNAL, false, 0), -1);
 	assert_int_equal(c->cpl, 0);
 }
@@ -317,15 +265,15 @@ static void test_ext_bit_and_contributory_double_fault(void **state)
 {
 	(void)state;
 	struct cpu *c = prot_cpu(0);
-	put_idt32(0x30, gate(S_CODE0, 0x1000, G_INT_NP, 0));
+	put_idt32(0x30, env_gate(S_CODE0, 0x1000, G_INT_NP, 0));
 	/* An external interrupt through a not-present gate: #NP with
 	 * IDT = 1 and EXT = 1. */
 	assert_int_equal(deliver(c, 0x30, INTR_EXTERNAL, false, 0), EXC_NP);
 	assert_int_equal(c->fault.error_code, 0x30 * 8 + 3);
 	assert_non_null(strstr(c->fault.reason, "not present"));
 	/* #GP whose gate is not present gives #NP during #GP: #DF(0). */
-	put_idt32(EXC_GP, gate(S_CODE0, 0x1000, G_INT_NP, 0));
-	put_idt32(EXC_DF, gate(S_CODE0, 0x1800, G_INT0, 0));
+	put_idt32(EXC_GP, env_gate(S_CODE0, 0x1000, G_INT_NP, 0));
+	put_idt32(EXC_DF, env_gate(S_CODE0, 0x1800, G_INT0, 0));
 	fault(c, EXC_GP, true, 0);
 	assert_false(c->shut_down);
 	assert_int_equal(c->fault.vector, EXC_DF);
@@ -334,8 +282,8 @@ static void test_ext_bit_and_contributory_double_fault(void **state)
 	assert_int_equal(stk32(c, 0), 0);                 /* #DF error code */
 	/* A benign first event is handled serially: #NP during #BP. */
 	c = prot_cpu(0);
-	put_idt32(EXC_BP, gate(S_CODE0, 0x1000, G_INT_NP, 0));
-	put_idt32(EXC_NP, gate(S_CODE0, 0x1900, G_INT0, 0));
+	put_idt32(EXC_BP, env_gate(S_CODE0, 0x1000, G_INT_NP, 0));
+	put_idt32(EXC_NP, env_gate(S_CODE0, 0x1900, G_INT0, 0));
 	struct insn i = no_modrm(4, 1);
 	assert_int_equal(env_exec(c, &impl_INT3, &i), EXC_NP);
 	assert_int_equal(c->fault.error_code, EXC_BP * 8 + 2); /* no EXT */
@@ -349,14 +297,14 @@ static void test_page_fault_sets_cr2_and_pf_during_pf_is_df(void **state)
 {
 	(void)state;
 	struct cpu *c = prot_cpu(0);
-	put_idt32(EXC_PF, gate(S_CODE0, 0x1000, G_INT0, 0));
+	put_idt32(EXC_PF, env_gate(S_CODE0, 0x1000, G_INT0, 0));
 	c->fault.cr2 = 0xdead000;
 	fault(c, EXC_PF, true, 2);
 	assert_int_equal(c->cr2, 0xdead000);
 	assert_int_equal(stk32(c, 0), 2);
 	/* Delivering #PF faults with #PF again: #DF. */
 	c = prot_cpu(0);
-	put_idt32(EXC_DF, gate(S_CODE0, 0x1800, G_INT0, 0));
+	put_idt32(EXC_DF, env_gate(S_CODE0, 0x1800, G_INT0, 0));
 	c->delivering = 1;
 	c->first_vector = EXC_PF;
 	c->fault.vector = EXC_PF;
@@ -445,7 +393,7 @@ static void test_vm86_to_ring0_pushes_segments(void **state)
 {
 	(void)state;
 	struct cpu *c = vm86_cpu(3, false);
-	put_idt32(0x21, gate(S_CODE0, 0x1000, G_INT3, 0));
+	put_idt32(0x21, env_gate(S_CODE0, 0x1000, G_INT3, 0));
 	struct insn i = no_modrm(2, 2);
 	i.imm = 0x21;
 	assert_int_equal(env_exec(c, &impl_INT_Ib, &i), -1);
@@ -494,7 +442,7 @@ static void test_call_gate_copies_parameters_and_retf_returns(void **state)
 	assert_int_equal(stk32(c, 5), S_DATA3 | 3);
 
 	/* RETF 8 back to CPL 3: DS with a DPL-0 segment becomes null. */
-	set_seg(c, SEG_DS, S_DATA0);
+	env_seg_load(c, SEG_DS, S_DATA0);
 	c->rip = 0x2000;
 	struct insn r = no_modrm(4, 3);
 	r.imm = 8;
@@ -540,7 +488,7 @@ static void test_far_jmp_checks(void **state)
 	}
 	/* An EIP beyond the limit is #GP(0) and changes nothing. */
 	struct cpu *c = prot_cpu(0);
-	put_gdt(S_NP, desc(0, 0xfff, 0x9b, 0x4));
+	env_gdt_put(S_NP, env_desc(0, 0xfff, 0x9b, 0x4));
 	struct insn i = no_modrm(4, 7);
 	i.imm = 0x1000;
 	i.imm2 = S_NP;
@@ -553,8 +501,8 @@ static void test_iret_outer_level_and_nmi_unblocking(void **state)
 {
 	(void)state;
 	struct cpu *c = prot_cpu(0);
-	set_seg(c, SEG_ES, S_DATA0);
-	set_seg(c, SEG_FS, S_DATA3 | 3);
+	env_seg_load(c, SEG_ES, S_DATA0);
+	env_seg_load(c, SEG_FS, S_DATA3 | 3);
 	c->nmi_blocked = true;
 	c->gpr[REG_RSP] = STACK0 - 20;
 	env_set(STACK0 - 20, 4, 0x5000);
@@ -623,8 +571,8 @@ static void test_task_switch_call_and_iret_back(void **state)
 	i.imm2 = S_TSS_B;
 	assert_int_equal(env_exec(c, &impl_CALLF_Ap, &i), -1);
 	assert_int_equal(c->seg[SEG_TR].sel, S_TSS_B);
-	assert_int_equal(env_get(GDT + S_TSS_B + 5, 1), 0x8b);   /* busy */
-	assert_int_equal(env_get(GDT + S_TSS_A + 5, 1), 0x8b);   /* nested */
+	assert_int_equal(env_get(ENV_GDT + S_TSS_B + 5, 1), 0x8b);   /* busy */
+	assert_int_equal(env_get(ENV_GDT + S_TSS_A + 5, 1), 0x8b);   /* nested */
 	assert_int_equal(env_get(TSS_B, 2), S_TSS_A);            /* link */
 	assert_int_equal(env_get(TSS_A + 0x20, 4), 0x4007);      /* old EIP */
 	assert_int_equal(env_get(TSS_A + 0x28, 4), 0xa0a0);      /* old EAX */
@@ -642,7 +590,7 @@ static void test_task_switch_call_and_iret_back(void **state)
 	struct insn r = no_modrm(4, 1);
 	assert_int_equal(env_exec(c, &impl_IRET, &r), -1);
 	assert_int_equal(c->seg[SEG_TR].sel, S_TSS_A);
-	assert_int_equal(env_get(GDT + S_TSS_B + 5, 1), 0x89);   /* not busy */
+	assert_int_equal(env_get(ENV_GDT + S_TSS_B + 5, 1), 0x89);   /* not busy */
 	assert_int_equal(c->gpr[REG_RAX], 0xa0a0);
 	assert_int_equal(c->next_rip, 0x4007);
 	assert_false(c->rflags & FLAG_NT);
@@ -653,7 +601,7 @@ static void test_task_gate_exception_pushes_error_code(void **state)
 {
 	(void)state;
 	struct cpu *c = prot_cpu(0);
-	env_set(IDT + 8 * EXC_GP, 8, gate(S_TSS_B, 0, G_TASK0, 0));
+	env_set(IDT + 8 * EXC_GP, 8, env_gate(S_TSS_B, 0, G_TASK0, 0));
 	fault(c, EXC_GP, true, 0x50);
 	assert_int_equal(c->seg[SEG_TR].sel, S_TSS_B);
 	assert_int_equal(c->gpr[REG_RSP], 0x38000 - 4);
@@ -664,7 +612,7 @@ static void test_task_gate_exception_pushes_error_code(void **state)
 	struct insn i = no_modrm(4, 7);
 	i.imm2 = S_TASKGATE;
 	assert_int_equal(env_exec(c, &impl_JMPF_Ap, &i), -1);
-	assert_int_equal(env_get(GDT + S_TSS_A + 5, 1), 0x89);
+	assert_int_equal(env_get(ENV_GDT + S_TSS_A + 5, 1), 0x89);
 	assert_false(c->rflags & FLAG_NT);
 	/* A task whose SS is invalid faults in the new task: #TS(SS). */
 	c = prot_cpu(0);

@@ -13,204 +13,49 @@
 
 #include "cpu/block.h"
 #include "cpu/blockcache.h"
-#include "cpu/cpu.h"
-#include "cpu/fault.h"
-#include "cpu/flags.h"
-#include "cpu/mem.h"
 #include "cpu/mem_fast.h"
-#include "cpu/paging.h"
-#include "cpu/state.h"
-#include "cpu/tlb.h"
+#include "tests/unit/env.h"
 
 #define RAM_BYTES (16u << 20)
 #define TABLES 0x100000u
 #define OK (-1)
 
-struct env {
-	uint8_t *ram;
-	struct bus bus;
-	struct code_cache *cc;
-	struct cpu *c;
-	uint64_t next_table;
-	unsigned mmio_reads, mmio_writes;
-	uint64_t mmio_pa, mmio_val;
-	unsigned mmio_size;
-};
-
-static uint8_t *env_ram_page(void *ctx, uint64_t pa)
-{
-	struct env *e = ctx;
-	pa &= ~0xfffull;
-	return pa < RAM_BYTES ? e->ram + pa : NULL;
-}
-
-/* Outside RAM the bus answers all ones and ignores writes. */
-static uint64_t env_mmio_read(void *ctx, uint64_t pa, unsigned size)
-{
-	struct env *e = ctx;
-	e->mmio_reads++;
-	e->mmio_pa = pa;
-	e->mmio_size = size;
-	return size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
-}
-
-static void env_mmio_write(void *ctx, uint64_t pa, unsigned size, uint64_t v)
-{
-	struct env *e = ctx;
-	e->mmio_writes++;
-	e->mmio_pa = pa;
-	e->mmio_size = size;
-	e->mmio_val = v;
-}
-
-static uint32_t env_port_in(void *ctx, uint16_t port, unsigned size)
-{
-	(void)ctx, (void)port, (void)size;
-	return ~0u;
-}
-
-static void env_port_out(void *ctx, uint16_t port, unsigned size, uint32_t v)
-{
-	(void)ctx, (void)port, (void)size, (void)v;
-}
-
-static int env_intr_ack(void *ctx)
-{
-	(void)ctx;
-	return -1;
-}
-
-static void env_shutdown(void *ctx, const char *why)
-{
-	(void)ctx, (void)why;
-}
-
-static const struct bus_ops env_ops = {
-	.ram_page = env_ram_page,
-	.mmio_read = env_mmio_read,
-	.mmio_write = env_mmio_write,
-	.port_in = env_port_in,
-	.port_out = env_port_out,
-	.intr_ack = env_intr_ack,
-	.shutdown = env_shutdown,
-};
-
 static int setup(void **state)
 {
-	struct env *e = calloc(1, sizeof(*e));
-	e->ram = calloc(1, RAM_BYTES);
-	e->bus.ops = &env_ops;
-	e->bus.ctx = e;
-	e->cc = code_cache_create(RAM_BYTES);
-	e->c = cpu_create(&e->bus, e->cc, NULL, 0);
-	e->next_table = TABLES;
-	*state = e;
+	*state = env_open(RAM_BYTES, NULL, TABLES);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct env *e = *state;
-	cpu_destroy(e->c);
-	code_cache_destroy(e->cc);
-	free(e->ram);
-	free(e);
+	env_close(*state);
 	return 0;
-}
-
-static uint64_t ram_get(struct env *e, uint64_t pa, unsigned size)
-{
-	uint64_t v = 0;
-	memcpy(&v, e->ram + pa, size);
-	return v;
-}
-
-static void ram_put(struct env *e, uint64_t pa, unsigned size, uint64_t v)
-{
-	memcpy(e->ram + pa, &v, size);
-}
-
-static uint64_t alloc_table(struct env *e)
-{
-	uint64_t t = e->next_table;
-	e->next_table += 4096;
-	return t;
-}
-
-/* Flat protected mode, paging in mode m (PAGING_OFF for none). */
-static void set_mode(struct env *e, enum paging_mode m)
-{
-	struct cpu *c = e->c;
-	memset(e->ram + TABLES, 0, e->next_table - TABLES);
-	e->next_table = TABLES;
-	cpu_enter_flat_protected_mode(c);
-	c->cr0 = X86_CR0_PE | 0x10;
-	c->cr4 = 0;
-	c->efer = 0;
-	c->cpl = 0;
-	c->rflags = 2;
-	c->pkru = 0;
-	c->cr3 = alloc_table(e);
-	switch (m) {
-	case PAGING_32:
-		c->cr4 = X86_CR4_PSE;
-		break;
-	case PAGING_PAE:
-		c->cr4 = X86_CR4_PAE;
-		break;
-	case PAGING_4LEVEL:
-		c->cr4 = X86_CR4_PAE;
-		c->efer = X86_EFER_LME | X86_EFER_LMA;
-		c->seg[SEG_CS].attr = (c->seg[SEG_CS].attr | SEG_ATTR_L) &
-				      ~SEG_ATTR_DB;
-		break;
-	default:
-		break;
-	}
-	if (m != PAGING_OFF)
-		c->cr0 |= X86_CR0_PG;
-	tlb_flush_all(c);
-}
-
-/* Maps la to pa (a 4-KiB page, or 2 MiB with large) with the same flags
- * at every level; returns the physical address of the final entry. */
-static uint64_t map_flags(struct env *e, uint64_t la, uint64_t pa,
-			  uint64_t flags, bool large)
-{
-	struct cpu *c = e->c;
-	enum paging_mode m = paging_mode(c);
-	unsigned esize = m == PAGING_32 ? 4 : 8;
-	unsigned step = m == PAGING_32 ? 10 : 9;
-	unsigned shift = m == PAGING_32 ? 22 : m == PAGING_PAE ? 30 : 39;
-	unsigned page_shift = large ? (m == PAGING_32 ? 22 : 21) : 12;
-	uint64_t table = c->cr3 & (m == PAGING_PAE ? 0xffffffe0u : ~0xfffull);
-	for (int i = 0;; i++, shift -= step) {
-		unsigned ibits = (m == PAGING_PAE && i == 0) ? 2 : step;
-		uint64_t a = table + ((la >> shift) & ((1u << ibits) - 1)) * esize;
-		uint64_t f = (m == PAGING_PAE && i == 0) ? PTE_P : flags;
-		if (shift == page_shift) {
-			uint64_t v = (pa & ~((1ull << shift) - 1)) | f;
-			ram_put(e, a, esize, v | (large ? PTE_PS : 0));
-			if (m == PAGING_PAE)
-				paging_load_pdptes(c, c->cr3);
-			return a;
-		}
-		uint64_t cur = ram_get(e, a, esize);
-		uint64_t next = (cur & PTE_P) ? (cur & 0x000ffffffffff000ull)
-					      : alloc_table(e);
-		/* Upper levels stay user-accessible and writable; the final
-		 * entry decides. */
-		ram_put(e, a, esize, next | (m == PAGING_PAE && i == 0 ? PTE_P :
-			     PTE_P | PTE_RW | PTE_US | (flags & PTE_XD)));
-		table = next;
-	}
 }
 
 #define PRU (PTE_P | PTE_RW | PTE_US)
 
-static uint64_t map(struct env *e, uint64_t la, uint64_t pa)
+/* Maps la to pa (a 4-KiB page, or 2 MiB with large) with flags in the
+ * final entry; returns the physical address of that entry. */
+static uint64_t map_flags(uint64_t la, uint64_t pa, uint64_t flags,
+			  bool large)
 {
-	return map_flags(e, la, pa, PRU, false);
+	enum paging_mode m = paging_mode(env_cur->c);
+	int last = (m == PAGING_32 ? 1 : m == PAGING_PAE ? 2 : 3) - large;
+	uint64_t f[4], epa[4];
+	/* Upper levels stay user-accessible and writable; the final entry
+	 * decides. */
+	for (int i = 0; i < last; i++)
+		f[i] = PTE_P | PTE_RW | PTE_US | (flags & PTE_XD);
+	if (m == PAGING_PAE)
+		f[0] = PTE_P;
+	f[last] = flags;
+	env_map(la, pa, large ? (m == PAGING_32 ? 22 : 21) : 12, f, epa);
+	return epa[last];
+}
+
+static uint64_t map(uint64_t la, uint64_t pa)
+{
+	return map_flags(la, pa, PRU, false);
 }
 
 struct result {
@@ -223,41 +68,40 @@ struct result {
 
 enum op { OP_READ, OP_WRITE, OP_PROBE_WRITE, OP_FETCH, OP_IMPLICIT_READ };
 
-static struct result do_op(struct env *e, enum op op, int seg, uint64_t off,
-			   unsigned size, uint64_t v)
+static uint64_t op_run(struct cpu *c, enum op op, int seg, uint64_t off,
+		       unsigned size, uint64_t v)
 {
-	struct cpu *c = e->c;
-	struct result r = { 0 };
-	jmp_buf env;
-	c->fault_env = &env;
-	if (setjmp(env)) {
-		struct result f = { .fault = true, .vector = c->fault.vector,
-				    .ec = c->fault.error_code,
-				    .cr2 = c->fault.cr2 };
-		c->fault_env = NULL;
-		return f;
-	}
+	uint8_t b[8] = { 0 };
+	uint64_t fetched = 0;
 	switch (op) {
 	case OP_READ:
-		r.value = mem_read(c, seg, off, size);
-		break;
+		return mem_read(c, seg, off, size);
 	case OP_WRITE:
 		mem_write(c, seg, off, size, v);
 		break;
 	case OP_PROBE_WRITE:
 		mem_probe_write(c, seg, off, size);
 		break;
-	case OP_FETCH: {
-		uint8_t b[8] = { 0 };
+	case OP_FETCH:
 		mem_fetch(c, off, b, size);
-		memcpy(&r.value, b, 8);
-		break;
-	}
+		memcpy(&fetched, b, 8);
+		return fetched;
 	case OP_IMPLICIT_READ:
-		r.value = lin_read(c, off, size, ACC_IMPLICIT_SV);
-		break;
+		return lin_read(c, off, size, ACC_IMPLICIT_SV);
 	}
-	c->fault_env = NULL;
+	return 0;
+}
+
+static struct result do_op(struct env *e, enum op op, int seg, uint64_t off,
+			   unsigned size, uint64_t v)
+{
+	struct cpu *c = e->c;
+	struct result r = { 0 };
+	int vector = ENV_CATCH(c, r.value = op_run(c, op, seg, off, size, v));
+	if (vector >= 0)
+		r = (struct result){ .fault = true, .vector = vector,
+				     .ec = c->fault.error_code,
+				     .cr2 = c->fault.cr2 };
 	return r;
 }
 
@@ -350,7 +194,7 @@ static void test_segment_checks(void **state)
 	struct cpu *c = e->c;
 	for (size_t i = 0; i < sizeof(seg_cases) / sizeof(seg_cases[0]); i++) {
 		const struct seg_case *t = &seg_cases[i];
-		set_mode(e, PAGING_OFF);
+		env_paging(PAGING_OFF);
 		if (t->real_mode)
 			c->cr0 &= ~X86_CR0_PE;
 		struct seg *s = &c->seg[t->seg];
@@ -382,7 +226,7 @@ static void test_segment_checks(void **state)
 static void test_unusable_segment(void **state)
 {
 	struct env *e = *state;
-	set_mode(e, PAGING_OFF);
+	env_paging(PAGING_OFF);
 	e->c->seg[SEG_DS].attr |= SEG_ATTR_UNUSABLE;
 	e->c->seg[SEG_SS].attr |= SEG_ATTR_UNUSABLE;
 	expect_fault(rd(e, SEG_DS, 0, 1), EXC_GP, 0);
@@ -396,17 +240,17 @@ static void test_unusable_segment(void **state)
 static void test_wrap_at_4g(void **state)
 {
 	struct env *e = *state;
-	set_mode(e, PAGING_OFF);
+	env_paging(PAGING_OFF);
 	struct seg *ds = &e->c->seg[SEG_DS];
 	ds->base = 0xfffff000u;
-	ram_put(e, 0x1000, 4, 0xcafef00d);
+	env_set(0x1000, 4, 0xcafef00d);
 	struct result r = rd(e, SEG_DS, 0x2000, 4);
 	expect_ok(e, r);
 	assert_int_equal(r.value, 0xcafef00d);
 
 	/* Bytes at FFFFFFFEH-FFFFFFFFH are not RAM (all ones); 0-1 are. */
 	ds->base = 0xfffffffeu;
-	ram_put(e, 0, 2, 0x1234);
+	env_set(0, 2, 0x1234);
 	r = rd(e, SEG_DS, 0, 4);
 	expect_ok(e, r);
 	assert_int_equal(r.value, 0x1234ffff);
@@ -421,12 +265,12 @@ static void test_64bit_addressing(void **state)
 {
 	struct env *e = *state;
 	struct cpu *c = e->c;
-	set_mode(e, PAGING_4LEVEL);
-	map_flags(e, 0, 0, PRU, true);
+	env_paging(PAGING_4LEVEL);
+	map_flags(0, 0, PRU, true);
 	for (uint64_t la = 0x200000; la < 0x1000000; la += 0x200000)
-		map_flags(e, la, la, PRU, true);
-	ram_put(e, 0x3000, 8, 0x1122334455667788ull);
-	ram_put(e, 0x4010, 4, 0xfeedface);
+		map_flags(la, la, PRU, true);
+	env_set(0x3000, 8, 0x1122334455667788ull);
+	env_set(0x4010, 4, 0xfeedface);
 
 	c->seg[SEG_DS].base = 0x5000;
 	c->seg[SEG_DS].limit = 0;
@@ -465,7 +309,7 @@ static void test_64bit_addressing(void **state)
 	c->seg[SEG_DS].base = 0xfffff000u;
 	r = rd(e, SEG_DS, 0x4010, 4);    /* wraps to 0x3010 */
 	expect_ok(e, r);
-	assert_int_equal(r.value, ram_get(e, 0x3010, 4));
+	assert_int_equal(r.value, env_get(0x3010, 4));
 }
 
 /* #AC(0): CR0.AM = 1, EFLAGS.AC = 1, CPL 3, misaligned explicit access;
@@ -474,8 +318,8 @@ static void test_alignment_check(void **state)
 {
 	struct env *e = *state;
 	struct cpu *c = e->c;
-	set_mode(e, PAGING_32);
-	map(e, 0x400000, 0x200000);
+	env_paging(PAGING_32);
+	map(0x400000, 0x200000);
 	c->cr0 |= X86_CR0_AM;
 	c->rflags |= FLAG_AC;
 	c->cpl = 3;
@@ -510,39 +354,39 @@ static void test_page_crossing(void **state)
 {
 	struct env *e = *state;
 	struct cpu *c = e->c;
-	set_mode(e, PAGING_32);
-	map(e, 0x400000, 0x200000);
-	ram_put(e, 0x200ffc, 4, 0x44332211);
+	env_paging(PAGING_32);
+	map(0x400000, 0x200000);
+	env_set(0x200ffc, 4, 0x44332211);
 
 	struct result r = wr(e, SEG_DS, 0x400ffe, 4, 0xaabbccdd);
 	expect_fault(r, EXC_PF, 0x02);
 	assert_int_equal(r.cr2, 0x401000);
-	assert_int_equal(ram_get(e, 0x200ffc, 4), 0x44332211);
+	assert_int_equal(env_get(0x200ffc, 4), 0x44332211);
 	r = do_op(e, OP_PROBE_WRITE, SEG_DS, 0x400ffe, 4, 0);
 	expect_fault(r, EXC_PF, 0x02);
 	assert_int_equal(r.cr2, 0x401000);
 
 	/* Second page read-only with WP = 1. */
-	map_flags(e, 0x401000, 0x300000, PTE_P | PTE_US, false);
+	map_flags(0x401000, 0x300000, PTE_P | PTE_US, false);
 	c->cr0 |= X86_CR0_WP;
 	r = wr(e, SEG_DS, 0x400ffe, 4, 0xaabbccdd);
 	expect_fault(r, EXC_PF, 0x03);
 	assert_int_equal(r.cr2, 0x401000);
-	assert_int_equal(ram_get(e, 0x200ffc, 4), 0x44332211);
+	assert_int_equal(env_get(0x200ffc, 4), 0x44332211);
 	/* ... which reads fine, from both pages. */
-	ram_put(e, 0x300000, 2, 0x6655);
+	env_set(0x300000, 2, 0x6655);
 	r = rd(e, SEG_DS, 0x400ffe, 4);
 	expect_ok(e, r);
 	assert_int_equal(r.value, 0x66554433);
 
-	map(e, 0x401000, 0x300000);
+	map(0x401000, 0x300000);
 	tlb_flush_page(c, 0x401000);
 	r = do_op(e, OP_PROBE_WRITE, SEG_DS, 0x400ffe, 4, 0);
 	expect_ok(e, r);
-	assert_int_equal(ram_get(e, 0x200ffc, 4), 0x44332211);
+	assert_int_equal(env_get(0x200ffc, 4), 0x44332211);
 	expect_ok(e, wr(e, SEG_DS, 0x400ffd, 8, 0x8877665544332211ull));
-	assert_int_equal(ram_get(e, 0x200ffd, 3), 0x332211);
-	assert_int_equal(ram_get(e, 0x300000, 5), 0x8877665544ull);
+	assert_int_equal(env_get(0x200ffd, 3), 0x332211);
+	assert_int_equal(env_get(0x300000, 5), 0x8877665544ull);
 
 	/* The first page faults first. */
 	r = wr(e, SEG_DS, 0x3ffffe, 4, 0);
@@ -555,14 +399,14 @@ static void test_fetch(void **state)
 {
 	struct env *e = *state;
 	struct cpu *c = e->c;
-	set_mode(e, PAGING_32);
-	map(e, 0x400000, 0x200000);
-	ram_put(e, 0x200ffe, 2, 0x0f90);
+	env_paging(PAGING_32);
+	map(0x400000, 0x200000);
+	env_set(0x200ffe, 2, 0x0f90);
 	struct result r = do_op(e, OP_FETCH, 0, 0x400ffe, 4, 0);
 	expect_fault(r, EXC_PF, 0x00);
 	assert_int_equal(r.cr2, 0x401000);
-	map(e, 0x401000, 0x300000);
-	ram_put(e, 0x300000, 2, 0xc3cc);
+	map(0x401000, 0x300000);
+	env_set(0x300000, 2, 0xc3cc);
 	r = do_op(e, OP_FETCH, 0, 0x400ffe, 4, 0);
 	expect_ok(e, r);
 	assert_int_equal(r.value, 0xc3cc0f90);
@@ -576,13 +420,9 @@ static void test_fetch(void **state)
 	assert_true(memf_fetch_pa(c, 0x400ffe, &pa));
 	assert_int_equal(pa, 0x200ffe);
 	assert_null(memf_fetch_ptr(c, 0x500000));
-	jmp_buf env;
-	c->fault_env = &env;
-	if (setjmp(env) == 0)
-		assert_int_equal(tlb_fetch_pa(c, 0x401002), 0x300002);
-	else
+	if (ENV_CATCH(c, assert_int_equal(tlb_fetch_pa(c, 0x401002),
+					  0x300002)) >= 0)
 		fail_msg("%s", c->fault.reason);
-	c->fault_env = NULL;
 }
 
 /* Translations stay cached until invalidated; INVLPG drops the page for
@@ -591,14 +431,14 @@ static void test_invlpg(void **state)
 {
 	struct env *e = *state;
 	struct cpu *c = e->c;
-	set_mode(e, PAGING_32);
-	map(e, 0x400000, 0x200000);
-	ram_put(e, 0x200000, 4, 0xaaaa);
-	ram_put(e, 0x300000, 4, 0xbbbb);
+	env_paging(PAGING_32);
+	map(0x400000, 0x200000);
+	env_set(0x200000, 4, 0xaaaa);
+	env_set(0x300000, 4, 0xbbbb);
 	assert_int_equal(rd(e, SEG_DS, 0x400000, 4).value, 0xaaaa);
 	c->cpl = 3;
 	assert_int_equal(rd(e, SEG_DS, 0x400000, 4).value, 0xaaaa);
-	map(e, 0x400000, 0x300000);
+	map(0x400000, 0x300000);
 	assert_int_equal(rd(e, SEG_DS, 0x400000, 4).value, 0xaaaa);
 	tlb_flush_page(c, 0x400abc);
 	assert_int_equal(rd(e, SEG_DS, 0x400000, 4).value, 0xbbbb);
@@ -606,15 +446,15 @@ static void test_invlpg(void **state)
 	assert_int_equal(rd(e, SEG_DS, 0x400000, 4).value, 0xbbbb);
 
 	/* A large page goes as a whole, whichever address is named. */
-	set_mode(e, PAGING_PAE);
-	map_flags(e, 0x40000000, 0x200000, PRU, true);
-	ram_put(e, 0x201000, 4, 0x1111);
-	ram_put(e, 0x205000, 4, 0x5555);
-	ram_put(e, 0x601000, 4, 0x1112);
-	ram_put(e, 0x605000, 4, 0x5556);
+	env_paging(PAGING_PAE);
+	map_flags(0x40000000, 0x200000, PRU, true);
+	env_set(0x201000, 4, 0x1111);
+	env_set(0x205000, 4, 0x5555);
+	env_set(0x601000, 4, 0x1112);
+	env_set(0x605000, 4, 0x5556);
 	assert_int_equal(rd(e, SEG_DS, 0x40001000, 4).value, 0x1111);
 	assert_int_equal(rd(e, SEG_DS, 0x40005000, 4).value, 0x5555);
-	map_flags(e, 0x40000000, 0x600000, PRU, true);
+	map_flags(0x40000000, 0x600000, PRU, true);
 	assert_int_equal(rd(e, SEG_DS, 0x40005000, 4).value, 0x5555);
 	tlb_flush_page(c, 0x40001000);
 	assert_int_equal(rd(e, SEG_DS, 0x40005000, 4).value, 0x5556);
@@ -625,16 +465,16 @@ static void test_invlpg(void **state)
  * with the TLB holding the old translations. */
 static void two_pages(struct env *e, uint64_t la_g, uint64_t la_n)
 {
-	map_flags(e, la_g, 0x200000, PRU | PTE_G, false);
-	map(e, la_n, 0x201000);
-	ram_put(e, 0x200000, 4, 0xa0);
-	ram_put(e, 0x201000, 4, 0xa1);
-	ram_put(e, 0x300000, 4, 0xb0);
-	ram_put(e, 0x301000, 4, 0xb1);
+	map_flags(la_g, 0x200000, PRU | PTE_G, false);
+	map(la_n, 0x201000);
+	env_set(0x200000, 4, 0xa0);
+	env_set(0x201000, 4, 0xa1);
+	env_set(0x300000, 4, 0xb0);
+	env_set(0x301000, 4, 0xb1);
 	assert_int_equal(rd(e, SEG_DS, la_g, 4).value, 0xa0);
 	assert_int_equal(rd(e, SEG_DS, la_n, 4).value, 0xa1);
-	map_flags(e, la_g, 0x300000, PRU | PTE_G, false);
-	map(e, la_n, 0x301000);
+	map_flags(la_g, 0x300000, PRU | PTE_G, false);
+	map(la_n, 0x301000);
 }
 
 static uint64_t rd32(struct env *e, uint64_t la)
@@ -652,7 +492,7 @@ static void test_cr3_and_global(void **state)
 	struct cpu *c = e->c;
 	const uint64_t g = 0x7f0000400000ull, n = 0x7f0000801000ull;
 
-	set_mode(e, PAGING_4LEVEL);
+	env_paging(PAGING_4LEVEL);
 	c->cr4 |= X86_CR4_PGE;
 	two_pages(e, g, n);
 	tlb_on_cr_write(c, 3, c->cr3, c->cr3);
@@ -665,13 +505,13 @@ static void test_cr3_and_global(void **state)
 	tlb_on_cr_write(c, 4, old, c->cr4);
 	assert_int_equal(rd32(e, g), 0xb0);
 
-	set_mode(e, PAGING_4LEVEL);
+	env_paging(PAGING_4LEVEL);
 	two_pages(e, g, n);           /* PGE = 0 */
 	tlb_on_cr_write(c, 3, c->cr3, c->cr3);
 	assert_int_equal(rd32(e, g), 0xb0);
 	assert_int_equal(rd32(e, n), 0xb1);
 
-	set_mode(e, PAGING_4LEVEL);
+	env_paging(PAGING_4LEVEL);
 	c->cr4 |= X86_CR4_PGE;
 	two_pages(e, g, n);
 	tlb_flush_all(c);
@@ -690,7 +530,7 @@ static void test_pcid(void **state)
 
 #define PCID_SETUP()                                                    \
 	do {                                                            \
-		set_mode(e, PAGING_4LEVEL);                             \
+		env_paging(PAGING_4LEVEL);                             \
 		c->cr4 |= X86_CR4_PGE | X86_CR4_PCIDE;                  \
 		base = c->cr3;                                          \
 		c->cr3 = base | 1;                                      \
@@ -754,22 +594,22 @@ static void test_cr_changes(void **state)
 		{ 4, 1ull << 13 /* VMXE */, false },
 	};
 	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
-		set_mode(e, PAGING_32);
+		env_paging(PAGING_32);
 		two_pages(e, 0x400000, 0x801000);
 		uint64_t cur = bits[i].cr == 0 ? c->cr0 : c->cr4;
 		tlb_on_cr_write(c, bits[i].cr, cur, cur ^ bits[i].bit);
 		assert_int_equal(rd32(e, 0x801000), bits[i].flushes ? 0xb1 : 0xa1);
 	}
 	/* EFER.NXE is folded in as well. */
-	set_mode(e, PAGING_PAE);
+	env_paging(PAGING_PAE);
 	two_pages(e, 0x400000, 0x801000);
 	tlb_on_efer_write(c, c->efer, c->efer | X86_EFER_NXE);
 	assert_int_equal(rd32(e, 0x801000), 0xb1);
 
 	/* CR0.WP: a supervisor write to a read-only page succeeds with
 	 * WP = 0 and faults once WP = 1 is in effect. */
-	set_mode(e, PAGING_32);
-	map_flags(e, 0x400000, 0x200000, PTE_P | PTE_US | PTE_D, false);
+	env_paging(PAGING_32);
+	map_flags(0x400000, 0x200000, PTE_P | PTE_US | PTE_D, false);
 	expect_ok(e, wr(e, SEG_DS, 0x400000, 4, 1));
 	uint64_t old = c->cr0;
 	c->cr0 |= X86_CR0_WP;
@@ -782,18 +622,18 @@ static void test_cr_changes(void **state)
 static void test_dirty_after_read(void **state)
 {
 	struct env *e = *state;
-	set_mode(e, PAGING_32);
-	uint64_t pte = map(e, 0x400000, 0x200000);
+	env_paging(PAGING_32);
+	uint64_t pte = map(0x400000, 0x200000);
 	expect_ok(e, rd(e, SEG_DS, 0x400000, 4));
-	assert_true(ram_get(e, pte, 4) & PTE_A);
-	assert_false(ram_get(e, pte, 4) & PTE_D);
+	assert_true(env_get(pte, 4) & PTE_A);
+	assert_false(env_get(pte, 4) & PTE_D);
 	expect_ok(e, wr(e, SEG_DS, 0x400010, 4, 7));
-	assert_true(ram_get(e, pte, 4) & PTE_D);
-	assert_int_equal(ram_get(e, 0x200010, 4), 7);
+	assert_true(env_get(pte, 4) & PTE_D);
+	assert_int_equal(env_get(0x200010, 4), 7);
 	/* Now the fast path writes. */
 	assert_non_null(memf_tlb(e->c, 0x400020, 4, true));
 	expect_ok(e, wr(e, SEG_DS, 0x400020, 4, 8));
-	assert_int_equal(ram_get(e, 0x200020, 4), 8);
+	assert_int_equal(env_get(0x200020, 4), 8);
 }
 
 /* SMAP depends on EFLAGS.AC, which STAC/CLAC change without a flush;
@@ -802,9 +642,9 @@ static void test_privilege_sets(void **state)
 {
 	struct env *e = *state;
 	struct cpu *c = e->c;
-	set_mode(e, PAGING_32);
+	env_paging(PAGING_32);
 	c->cr4 |= X86_CR4_SMAP | X86_CR4_SMEP;
-	map(e, 0x400000, 0x200000);
+	map(0x400000, 0x200000);
 	c->rflags |= FLAG_AC;
 	expect_ok(e, rd(e, SEG_DS, 0x400000, 4));
 	expect_ok(e, wr(e, SEG_DS, 0x400000, 4, 1));
@@ -821,8 +661,8 @@ static void test_privilege_sets(void **state)
 	expect_fault(do_op(e, OP_FETCH, 0, 0x400000, 4, 0), EXC_PF, 0x11);
 
 	/* An implicit access at CPL 3 caches nothing a user access can use. */
-	set_mode(e, PAGING_32);
-	map_flags(e, 0x400000, 0x200000, PTE_P | PTE_RW, false);
+	env_paging(PAGING_32);
+	map_flags(0x400000, 0x200000, PTE_P | PTE_RW, false);
 	c->cpl = 3;
 	expect_ok(e, do_op(e, OP_IMPLICIT_READ, 0, 0x400000, 4, 0));
 	expect_fault(rd(e, SEG_DS, 0x400000, 4), EXC_PF, 0x05);
@@ -837,9 +677,9 @@ static void test_pkru_change(void **state)
 {
 	struct env *e = *state;
 	struct cpu *c = e->c;
-	set_mode(e, PAGING_4LEVEL);
+	env_paging(PAGING_4LEVEL);
 	c->cr4 |= X86_CR4_PKE;
-	map_flags(e, 0x400000, 0x200000, PRU | (3ull << 59), false);
+	map_flags(0x400000, 0x200000, PRU | (3ull << 59), false);
 	c->cpl = 3;
 	expect_ok(e, rd(e, SEG_DS, 0x400000, 4));
 	c->pkru = 1u << 6;   /* AD3 */
@@ -857,7 +697,7 @@ static void test_code_pages(void **state)
 {
 	struct env *e = *state;
 	struct cpu *c = e->c;
-	set_mode(e, PAGING_OFF);
+	env_paging(PAGING_OFF);
 	/* A write tag first, then the page becomes code. */
 	expect_ok(e, wr(e, SEG_DS, 0x5000, 4, 0x90909090));
 	assert_non_null(memf_tlb(c, 0x5000, 4, true));
@@ -894,7 +734,7 @@ static void test_mmio(void **state)
 {
 	struct env *e = *state;
 	struct cpu *c = e->c;
-	set_mode(e, PAGING_OFF);
+	env_paging(PAGING_OFF);
 	unsigned before = e->mmio_reads;
 	struct result r = rd(e, SEG_DS, 0xfee00020u, 4);
 	expect_ok(e, r);
@@ -910,8 +750,8 @@ static void test_mmio(void **state)
 	assert_null(memf_tlb(c, 0xfee00020u, 4, false));
 
 	/* Through paging too. */
-	set_mode(e, PAGING_32);
-	map(e, 0x400000, 0xfec00000u);
+	env_paging(PAGING_32);
+	map(0x400000, 0xfec00000u);
 	before = e->mmio_reads;
 	expect_ok(e, rd(e, SEG_DS, 0x400010, 4));
 	expect_ok(e, rd(e, SEG_DS, 0x400010, 4));
@@ -928,10 +768,10 @@ static void test_phys(void **state)
 	assert_int_equal(phys_read(c, 0xfff00000u, 4), 0xffffffffu);
 	assert_int_equal(phys_read(c, 0x4000000000ull, 8), ~0ull);
 	phys_write(c, 0xfff00000u, 4, 0);
-	ram_put(e, RAM_BYTES - 2, 2, 0xbeef);
+	env_set(RAM_BYTES - 2, 2, 0xbeef);
 	assert_int_equal(phys_read(c, RAM_BYTES - 2, 4), 0xffffbeef);
 	phys_write(c, 0x1ffe, 4, 0x11223344);
-	assert_int_equal(ram_get(e, 0x1ffe, 4), 0x11223344);
+	assert_int_equal(env_get(0x1ffe, 4), 0x11223344);
 	assert_int_equal(phys_read(c, 0x1ffe, 4), 0x11223344);
 }
 

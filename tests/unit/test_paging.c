@@ -12,81 +12,13 @@
 
 #include <cmocka.h>
 
-#include "cpu/blockcache.h"
-#include "cpu/cpu.h"
-#include "cpu/fault.h"
-#include "cpu/flags.h"
-#include "cpu/mem.h"
-#include "cpu/paging.h"
-#include "cpu/state.h"
-#include "cpu/tlb.h"
+#include "tests/unit/env.h"
 
 #define RAM_BYTES (16u << 20)
 #define TABLES 0x100000u   /* page tables are allocated from here up */
 #define DATA_PA 0x200000u  /* the 4-KiB data page of most cases */
 #define MARKER 0x11223344u
 #define OK (-1)
-
-struct env {
-	uint8_t *ram;
-	struct bus bus;
-	struct code_cache *cc;
-	struct cpu *c;
-	uint64_t next_table;
-	unsigned mmio_reads;
-};
-
-static uint8_t *env_ram_page(void *ctx, uint64_t pa)
-{
-	struct env *e = ctx;
-	pa &= ~0xfffull;
-	return pa < RAM_BYTES ? e->ram + pa : NULL;
-}
-
-static uint64_t env_mmio_read(void *ctx, uint64_t pa, unsigned size)
-{
-	struct env *e = ctx;
-	(void)pa;
-	e->mmio_reads++;
-	return size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
-}
-
-static void env_mmio_write(void *ctx, uint64_t pa, unsigned size, uint64_t v)
-{
-	(void)ctx, (void)pa, (void)size, (void)v;
-}
-
-static uint32_t env_port_in(void *ctx, uint16_t port, unsigned size)
-{
-	(void)ctx, (void)port, (void)size;
-	return ~0u;
-}
-
-static void env_port_out(void *ctx, uint16_t port, unsigned size, uint32_t v)
-{
-	(void)ctx, (void)port, (void)size, (void)v;
-}
-
-static int env_intr_ack(void *ctx)
-{
-	(void)ctx;
-	return -1;
-}
-
-static void env_shutdown(void *ctx, const char *why)
-{
-	(void)ctx, (void)why;
-}
-
-static const struct bus_ops env_ops = {
-	.ram_page = env_ram_page,
-	.mmio_read = env_mmio_read,
-	.mmio_write = env_mmio_write,
-	.port_in = env_port_in,
-	.port_out = env_port_out,
-	.intr_ack = env_intr_ack,
-	.shutdown = env_shutdown,
-};
 
 /* A model with NX, 1-GByte pages, long mode and MAXPHYADDR 46. */
 static struct cpu_model test_model(void)
@@ -106,126 +38,15 @@ static struct cpu_model test_model(void)
 
 static int setup(void **state)
 {
-	struct env *e = calloc(1, sizeof(*e));
 	struct cpu_model m = test_model();
-	e->ram = calloc(1, RAM_BYTES);
-	e->bus.ops = &env_ops;
-	e->bus.ctx = e;
-	e->cc = code_cache_create(RAM_BYTES);
-	e->c = cpu_create(&e->bus, e->cc, &m, 0);
-	e->next_table = TABLES;
-	*state = e;
+	*state = env_open(RAM_BYTES, &m, TABLES);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct env *e = *state;
-	cpu_destroy(e->c);
-	code_cache_destroy(e->cc);
-	free(e->ram);
-	free(e);
+	env_close(*state);
 	return 0;
-}
-
-static uint64_t ram_get(struct env *e, uint64_t pa, unsigned size)
-{
-	uint64_t v = 0;
-	memcpy(&v, e->ram + pa, size);
-	return v;
-}
-
-static void ram_put(struct env *e, uint64_t pa, unsigned size, uint64_t v)
-{
-	memcpy(e->ram + pa, &v, size);
-}
-
-static uint64_t alloc_table(struct env *e)
-{
-	uint64_t t = e->next_table;
-	e->next_table += 4096;
-	return t;
-}
-
-/* Flat protected mode with paging in mode m and fresh, empty tables. */
-static void set_mode(struct env *e, enum paging_mode m)
-{
-	struct cpu *c = e->c;
-	memset(e->ram + TABLES, 0, e->next_table - TABLES);
-	e->next_table = TABLES;
-	cpu_enter_flat_protected_mode(c);
-	c->cr0 = X86_CR0_PE | 0x10;  /* ET */
-	c->efer = 0;
-	c->cr4 = 0;
-	c->cpl = 0;
-	c->rflags = 2;
-	c->pkru = 0;
-	memset(c->pdpte, 0, sizeof(c->pdpte));
-	c->cr3 = alloc_table(e);
-	switch (m) {
-	case PAGING_32:
-		c->cr4 = X86_CR4_PSE;
-		break;
-	case PAGING_PAE:
-		c->cr4 = X86_CR4_PAE;
-		break;
-	case PAGING_5LEVEL:
-		c->cr4 = X86_CR4_LA57;
-		/* fall through */
-	case PAGING_4LEVEL:
-		c->cr4 |= X86_CR4_PAE;
-		c->efer = X86_EFER_LME | X86_EFER_LMA;
-		c->seg[SEG_CS].attr = (c->seg[SEG_CS].attr | SEG_ATTR_L) &
-				      ~SEG_ATTR_DB;
-		break;
-	default:
-		break;
-	}
-	if (m != PAGING_OFF)
-		c->cr0 |= X86_CR0_PG;
-	tlb_flush_all(c);
-}
-
-/* Maps la to pa with a page of 1 << page_shift bytes; flags[i] are the
- * flags of the entry at level i from the top. Stores each entry's
- * physical address in epa and returns the number of levels. */
-static int map(struct env *e, uint64_t la, uint64_t pa, unsigned page_shift,
-	       const uint64_t *flags, uint64_t *epa)
-{
-	struct cpu *c = e->c;
-	enum paging_mode m = paging_mode(c);
-	unsigned esize = m == PAGING_32 ? 4 : 8;
-	unsigned step = m == PAGING_32 ? 10 : 9;
-	unsigned shift;
-	uint64_t table;
-	switch (m) {
-	case PAGING_32: shift = 22; table = c->cr3 & 0xfffff000u; break;
-	case PAGING_PAE: shift = 30; table = c->cr3 & 0xffffffe0u; break;
-	case PAGING_4LEVEL: shift = 39; table = c->cr3 & ~0xfffull; break;
-	default: shift = 48; table = c->cr3 & ~0xfffull; break;
-	}
-	for (int i = 0;; i++, shift -= step) {
-		unsigned ibits = (m == PAGING_PAE && i == 0) ? 2 : step;
-		uint64_t a = table + ((la >> shift) & ((1u << ibits) - 1)) * esize;
-		epa[i] = a;
-		if (shift == page_shift) {
-			uint64_t v = (pa & ~((1ull << shift) - 1)) | flags[i];
-			if (m == PAGING_32 && shift == 22)
-				v = (pa & 0xffc00000u) | ((pa >> 32) << 13) |
-				    flags[i];
-			if (shift > 12)
-				v |= PTE_PS;
-			ram_put(e, a, esize, v);
-			if (m == PAGING_PAE)
-				paging_load_pdptes(c, c->cr3);
-			return i + 1;
-		}
-		uint64_t cur = ram_get(e, a, esize);
-		uint64_t next = (cur & PTE_P) ? (cur & 0x000ffffffffff000ull)
-					      : alloc_table(e);
-		ram_put(e, a, esize, next | flags[i]);
-		table = next;
-	}
 }
 
 enum kind { K_READ, K_WRITE, K_FETCH, K_IREAD, K_IWRITE };
@@ -240,40 +61,38 @@ struct result {
 
 #define WVAL 0xaabbccddu
 
-static struct result do_access(struct env *e, enum kind k, uint64_t la)
+static uint32_t access_run(struct cpu *c, enum kind k, uint64_t la)
 {
-	struct cpu *c = e->c;
-	struct result r = { 0 };
-	jmp_buf env;
-	c->fault_env = &env;
-	if (setjmp(env)) {
-		struct result f = { .fault = true, .vector = c->fault.vector,
-				    .ec = c->fault.error_code,
-				    .cr2 = c->fault.cr2 };
-		c->fault_env = NULL;
-		return f;
-	}
+	uint8_t b[4];
+	uint32_t fetched;
 	switch (k) {
 	case K_READ:
-		r.value = (uint32_t)lin_read(c, la, 4, ACC_READ);
-		break;
+		return (uint32_t)lin_read(c, la, 4, ACC_READ);
 	case K_WRITE:
 		lin_write(c, la, 4, WVAL, ACC_WRITE);
 		break;
-	case K_FETCH: {
-		uint8_t b[4];
+	case K_FETCH:
 		mem_fetch(c, la, b, 4);
-		memcpy(&r.value, b, 4);
-		break;
-	}
+		memcpy(&fetched, b, 4);
+		return fetched;
 	case K_IREAD:
-		r.value = (uint32_t)lin_read(c, la, 4, ACC_IMPLICIT_SV);
-		break;
+		return (uint32_t)lin_read(c, la, 4, ACC_IMPLICIT_SV);
 	case K_IWRITE:
 		lin_write(c, la, 4, WVAL, ACC_WRITE | ACC_IMPLICIT_SV);
 		break;
 	}
-	c->fault_env = NULL;
+	return 0;
+}
+
+static struct result do_access(struct env *e, enum kind k, uint64_t la)
+{
+	struct cpu *c = e->c;
+	struct result r = { 0 };
+	int vector = ENV_CATCH(c, r.value = access_run(c, k, la));
+	if (vector >= 0)
+		r = (struct result){ .fault = true, .vector = vector,
+				     .ec = c->fault.error_code,
+				     .cr2 = c->fault.cr2 };
 	return r;
 }
 
@@ -411,7 +230,7 @@ static void run_perm_case(struct env *e, const struct perm_case *t,
 	struct cpu *c = e->c;
 	uint64_t la = mode_la(m);
 	uint64_t flags[5], epa[5];
-	set_mode(e, m);
+	env_paging(m);
 	c->cr0 |= t->cr0;
 	c->cr4 |= t->cr4;
 	if (t->nxe)
@@ -425,8 +244,8 @@ static void run_perm_case(struct env *e, const struct perm_case *t,
 		flags[i] = i == n - 1 ? t->leaf : t->nonleaf;
 	if (m == PAGING_PAE)
 		flags[0] = P;
-	map(e, la, DATA_PA, 12, flags, epa);
-	ram_put(e, DATA_PA + (la & 0xfff), 4, MARKER);
+	env_map(la, DATA_PA, 12, flags, epa);
+	env_set(DATA_PA + (la & 0xfff), 4, MARKER);
 
 	struct result r = do_access(e, t->kind, la);
 	if (t->ec == OK) {
@@ -437,14 +256,14 @@ static void run_perm_case(struct env *e, const struct perm_case *t,
 		assert_false(r.fault);
 		bool write = t->kind == K_WRITE || t->kind == K_IWRITE;
 		if (write)
-			assert_int_equal(ram_get(e, DATA_PA + (la & 0xfff), 4), WVAL);
+			assert_int_equal(env_get(DATA_PA + (la & 0xfff), 4), WVAL);
 		else
 			assert_int_equal(r.value, MARKER);
 		/* SDM 4.8: A in every entry used, D in the final one on a
 		 * write (PAE's PDPTE registers have no A flag). */
 		for (int i = m == PAGING_PAE ? 1 : 0; i < n; i++)
-			assert_true(ram_get(e, epa[i], 1) & PTE_A);
-		assert_int_equal(!!(ram_get(e, epa[n - 1], 1) & PTE_D), write);
+			assert_true(env_get(epa[i], 1) & PTE_A);
+		assert_int_equal(!!(env_get(epa[n - 1], 1) & PTE_D), write);
 	} else {
 		if (!r.fault || r.vector != EXC_PF || (int)r.ec != t->ec)
 			print_error("%s [%s]: expected #PF(0x%x), got %s (0x%x): %s\n",
@@ -458,8 +277,8 @@ static void run_perm_case(struct env *e, const struct perm_case *t,
 				 ? (uint32_t)la : la);
 		/* Flags change only for a permitted access. */
 		for (int i = m == PAGING_PAE ? 1 : 0; i < n; i++)
-			assert_false(ram_get(e, epa[i], 1) & (PTE_A | PTE_D));
-		assert_int_equal(ram_get(e, DATA_PA + (la & 0xfff), 4), MARKER);
+			assert_false(env_get(epa[i], 1) & (PTE_A | PTE_D));
+		assert_int_equal(env_get(DATA_PA + (la & 0xfff), 4), MARKER);
 	}
 }
 
@@ -482,12 +301,12 @@ static void test_not_present_each_level(void **state)
 		for (int lvl = 0; lvl < n; lvl++) {
 			uint64_t flags[5], epa[5];
 			uint64_t la = mode_la((enum paging_mode)m);
-			set_mode(e, (enum paging_mode)m);
+			env_paging((enum paging_mode)m);
 			for (int i = 0; i < n; i++)
 				flags[i] = (m == PAGING_PAE && i == 0) ? P : PRU;
 			flags[lvl] &= ~P;
 			e->c->cpl = 3;
-			map(e, la, DATA_PA, 12, flags, epa);
+			env_map(la, DATA_PA, 12, flags, epa);
 			struct result r = do_access(e, K_WRITE, la);
 			assert_true(r.fault);
 			assert_int_equal(r.vector, EXC_PF);
@@ -535,24 +354,24 @@ static void test_page_sizes(void **state)
 	for (size_t i = 0; i < sizeof(large_cases) / sizeof(large_cases[0]); i++) {
 		const struct large_case *t = &large_cases[i];
 		uint64_t flags[5] = { PRU, PRU, PRU, PRU, PRU }, epa[5], pa;
-		set_mode(e, t->mode);
+		env_paging(t->mode);
 		if (t->mode == PAGING_PAE)
 			flags[0] = P;
-		int n = map(e, t->la, t->frame, t->shift, flags, epa);
+		int n = env_map(t->la, t->frame, t->shift, flags, epa);
 		assert_true(paging_probe(e->c, t->la, &pa));
 		if (pa != t->pa)
 			print_error("%s: pa 0x%llx\n", t->name, (unsigned long long)pa);
 		assert_int_equal(pa, t->pa);
 		if (t->pa + 4 <= RAM_BYTES) {
-			ram_put(e, t->pa, 4, MARKER);
+			env_set(t->pa, 4, MARKER);
 			struct result r = do_access(e, K_READ, t->la);
 			assert_false(r.fault);
 			assert_int_equal(r.value, MARKER);
-			assert_false(ram_get(e, epa[n - 1], 1) & PTE_D);
+			assert_false(env_get(epa[n - 1], 1) & PTE_D);
 			r = do_access(e, K_WRITE, t->la);
 			assert_false(r.fault);
-			assert_int_equal(ram_get(e, t->pa, 4), WVAL);
-			assert_true(ram_get(e, epa[n - 1], 1) & PTE_D);
+			assert_int_equal(env_get(t->pa, 4), WVAL);
+			assert_true(env_get(epa[n - 1], 1) & PTE_D);
 		} else {
 			/* Not RAM: the bus answers all ones. */
 			unsigned before = e->mmio_reads;
@@ -570,9 +389,9 @@ static void test_pse_off_ignores_ps(void **state)
 {
 	struct env *e = *state;
 	uint64_t flags[2] = { PRU, PRU }, epa[2], pa;
-	set_mode(e, PAGING_32);
-	map(e, 0x00403000, DATA_PA, 12, flags, epa);
-	ram_put(e, epa[0], 4, ram_get(e, epa[0], 4) | PTE_PS);
+	env_paging(PAGING_32);
+	env_map(0x00403000, DATA_PA, 12, flags, epa);
+	env_set(epa[0], 4, env_get(epa[0], 4) | PTE_PS);
 	assert_true(paging_probe(e->c, 0x00403000, &pa));
 	assert_int_not_equal(pa, DATA_PA);  /* with PSE, a 4-MiB page */
 	e->c->cr4 &= ~X86_CR4_PSE;
@@ -620,19 +439,19 @@ static void test_reserved_bits(void **state)
 		const struct rsvd_case *t = &rsvd_cases[i];
 		uint64_t flags[5] = { PRU, PRU, PRU, PRU, PRU }, epa[5];
 		uint64_t la = mode_la(t->mode);
-		set_mode(e, t->mode);
+		env_paging(t->mode);
 		if (t->nxe)
 			e->c->efer |= X86_EFER_NXE;
 		if (t->mode == PAGING_PAE)
 			flags[0] = P;
 		flags[t->level] |= t->bits;
-		int n = map(e, la, DATA_PA, t->shift, flags, epa);
+		int n = env_map(la, DATA_PA, t->shift, flags, epa);
 		uint64_t off = (1ull << t->shift) - 1;
 		uint64_t pa_expected = (DATA_PA & ~off) + (la & off);
 		if (t->mode == PAGING_32 && t->bits == (1ull << 20))
 			pa_expected += 1ull << 39;  /* PSE-36 */
 		if (pa_expected + 4 <= RAM_BYTES)
-			ram_put(e, pa_expected, 4, MARKER);
+			env_set(pa_expected, 4, MARKER);
 		struct result r = do_access(e, K_READ, la);
 		if (t->ec == OK) {
 			if (r.fault)
@@ -649,7 +468,7 @@ static void test_reserved_bits(void **state)
 			assert_int_equal(r.cr2, t->mode <= PAGING_PAE ? (uint32_t)la : la);
 			assert_non_null(strstr(e->c->fault.reason, "reserved bit"));
 			for (int l = 0; l < n; l++)
-				assert_false(ram_get(e, epa[l], 1) & PTE_A);
+				assert_false(env_get(epa[l], 1) & PTE_A);
 		}
 	}
 }
@@ -667,18 +486,18 @@ static void test_model_dependent_bits(void **state)
 	/* MAXPHYADDR 36: bit 40 of a PTE is reserved. */
 	c->model.cpuid[2].eax = 0x3024;
 	assert_int_equal(paging_maxphyaddr(c), 36);
-	set_mode(e, PAGING_4LEVEL);
+	env_paging(PAGING_4LEVEL);
 	flags[3] |= 1ull << 40;
-	map(e, la, DATA_PA, 12, flags, epa);
+	env_map(la, DATA_PA, 12, flags, epa);
 	struct result r = do_access(e, K_READ, la);
 	assert_true(r.fault);
 	assert_int_equal(r.ec, 0x09);
 
 	/* 32-bit paging with MAXPHYADDR 36: PDE bits 21:17 are reserved
 	 * and 16:13 hold PA bits 35:32. */
-	set_mode(e, PAGING_32);
+	env_paging(PAGING_32);
 	flags[0] = PRU | (1ull << 17);
-	map(e, 0x00c00000, DATA_PA & ~0x3fffffull, 22, flags, epa);
+	env_map(0x00c00000, DATA_PA & ~0x3fffffull, 22, flags, epa);
 	r = do_access(e, K_READ, 0x00c00000);
 	assert_true(r.fault);
 	assert_int_equal(r.ec, 0x09);
@@ -686,9 +505,9 @@ static void test_model_dependent_bits(void **state)
 
 	/* No 1-GByte pages: PS in a PDPTE is reserved. */
 	c->model.cpuid[1].edx &= ~(1u << 26);
-	set_mode(e, PAGING_4LEVEL);
+	env_paging(PAGING_4LEVEL);
 	flags[0] = PRU;
-	map(e, la, 0, 30, flags, epa);
+	env_map(la, 0, 30, flags, epa);
 	r = do_access(e, K_READ, la);
 	assert_true(r.fault);
 	assert_int_equal(r.ec, 0x09);
@@ -705,10 +524,10 @@ static void test_pdpte_load(void **state)
 	struct env *e = *state;
 	struct cpu *c = e->c;
 	uint64_t flags[3] = { P, PRU, PRU }, epa[3];
-	set_mode(e, PAGING_PAE);
+	env_paging(PAGING_PAE);
 	uint64_t la = mode_la(PAGING_PAE);
-	map(e, la, DATA_PA, 12, flags, epa);
-	ram_put(e, DATA_PA + (la & 0xfff), 4, MARKER);
+	env_map(la, DATA_PA, 12, flags, epa);
+	env_set(DATA_PA + (la & 0xfff), 4, MARKER);
 	uint64_t good[4];
 	memcpy(good, c->pdpte, sizeof(good));
 	assert_true(good[3] & P);
@@ -717,28 +536,24 @@ static void test_pdpte_load(void **state)
 					     1ull << 8, 1ull << 46, 1ull << 63 };
 	for (size_t i = 0; i < sizeof(bad_bits) / sizeof(bad_bits[0]); i++) {
 		uint64_t pdpt = c->cr3 & 0xffffffe0u;
-		uint64_t saved = ram_get(e, pdpt + 8, 8);
-		ram_put(e, pdpt + 8, 8, 0x300000 | P | bad_bits[i]);
-		jmp_buf env;
-		c->fault_env = &env;
-		if (setjmp(env) == 0) {
-			paging_load_pdptes(c, c->cr3);
+		uint64_t saved = env_get(pdpt + 8, 8);
+		env_set(pdpt + 8, 8, 0x300000 | P | bad_bits[i]);
+		int v = ENV_CATCH(c, paging_load_pdptes(c, c->cr3));
+		if (v < 0)
 			fail_msg("PDPTE with bit %d loaded", __builtin_ctzll(bad_bits[i]));
-		}
-		c->fault_env = NULL;
-		assert_int_equal(c->fault.vector, EXC_GP);
+		assert_int_equal(v, EXC_GP);
 		assert_int_equal(c->fault.error_code, 0);
 		assert_memory_equal(c->pdpte, good, sizeof(good));
 		/* Not present: the other bits are free. */
-		ram_put(e, pdpt + 8, 8, bad_bits[i]);
+		env_set(pdpt + 8, 8, bad_bits[i]);
 		paging_load_pdptes(c, c->cr3);
 		assert_int_equal(c->pdpte[1], bad_bits[i]);
-		ram_put(e, pdpt + 8, 8, saved);
+		env_set(pdpt + 8, 8, saved);
 		paging_load_pdptes(c, c->cr3);
 	}
 
 	/* The PDPTE registers, not memory, are used by the walk. */
-	ram_put(e, epa[0], 8, 0);
+	env_set(epa[0], 8, 0);
 	tlb_flush_all(c);
 	struct result r = do_access(e, K_READ, la);
 	assert_false(r.fault);
@@ -757,16 +572,16 @@ static void test_canonical(void **state)
 	struct env *e = *state;
 	uint64_t flags[5] = { PRU, PRU, PRU, PRU, PRU }, epa[5];
 	uint64_t la = 0x00f0000000403000ull;  /* bits 55:48 set, 56 clear */
-	set_mode(e, PAGING_5LEVEL);
-	map(e, la, DATA_PA, 12, flags, epa);
-	ram_put(e, DATA_PA, 4, MARKER);
+	env_paging(PAGING_5LEVEL);
+	env_map(la, DATA_PA, 12, flags, epa);
+	env_set(DATA_PA, 4, MARKER);
 	struct result r = do_access(e, K_READ, la);
 	assert_false(r.fault);
 	assert_int_equal(r.value, MARKER);
 	assert_false(paging_canonical(e->c, 0x0100000000000000ull));
 	assert_true(paging_canonical(e->c, 0xff00000000000000ull));
 
-	set_mode(e, PAGING_4LEVEL);
+	env_paging(PAGING_4LEVEL);
 	r = do_access(e, K_READ, la);
 	assert_true(r.fault);
 	assert_int_equal(r.vector, EXC_GP);
@@ -781,8 +596,8 @@ static void test_reason_names_entry(void **state)
 	struct env *e = *state;
 	uint64_t flags[4] = { PRU, PRU, P | RW, PRU }, epa[4];
 	uint64_t la = mode_la(PAGING_4LEVEL);
-	set_mode(e, PAGING_4LEVEL);
-	map(e, la, DATA_PA, 12, flags, epa);
+	env_paging(PAGING_4LEVEL);
+	env_map(la, DATA_PA, 12, flags, epa);
 	e->c->cpl = 3;
 	struct result r = do_access(e, K_READ, la);
 	assert_true(r.fault);
@@ -799,10 +614,10 @@ static void test_paging_off(void **state)
 {
 	struct env *e = *state;
 	uint64_t pa;
-	set_mode(e, PAGING_OFF);
+	env_paging(PAGING_OFF);
 	assert_true(paging_probe(e->c, 0x12345678, &pa));
 	assert_int_equal(pa, 0x12345678);
-	ram_put(e, 0x3000, 4, MARKER);
+	env_set(0x3000, 4, MARKER);
 	e->c->cpl = 3;
 	struct result r = do_access(e, K_READ, 0x3000);
 	assert_false(r.fault);

@@ -12,7 +12,6 @@
 #include "tests/unit/env.h"
 #include "cpu/seg.h"
 
-#define GDT 0x20000u
 #define DATA 0x28000u
 
 /* Access bytes and flag nibbles of descriptors (SDM Vol. 3A 3.4.5). */
@@ -31,49 +30,24 @@ enum {
 	S_GDT_END = 0x70,
 };
 
-static uint64_t desc(uint32_t base, uint32_t limit, unsigned access,
-		     unsigned flags)
-{
-	uint64_t lo = (limit & 0xffff) | ((uint64_t)(base & 0xffff) << 16);
-	uint64_t hi = ((base >> 16) & 0xff) | ((uint64_t)access << 8) |
-		      (((limit >> 16) & 0xf) << 16) | ((uint64_t)flags << 20) |
-		      (base & 0xff000000u);
-	return lo | (hi << 32);
-}
-
-static void put_desc(uint16_t sel, uint64_t d)
-{
-	env_set(GDT + (sel & ~7u), 8, d);
-}
-
 /* A protected-mode CPU at CPL cpl with the GDT above. */
 static struct cpu *prot_cpu(int cpl)
 {
 	struct cpu *c = env_cpu(ENV_FLAT32);
-	put_desc(S_CODE0, desc(0, 0xfffff, A_CODE0, F_32));
-	put_desc(S_DATA0, desc(0, 0xfffff, A_DATA0, F_32));
-	put_desc(S_CODE3, desc(0, 0xfffff, A_CODE3, F_32));
-	put_desc(S_DATA3, desc(0, 0xfffff, A_DATA3, F_32));
-	put_desc(S_DATA0_NP, desc(0, 0xfffff, A_DATA0_NP, F_32));
-	put_desc(S_RODATA0, desc(0x1000, 0xffff, A_RODATA0, 0));
-	put_desc(S_XCODE0, desc(0, 0xffff, A_XCODE0, 0));
-	put_desc(S_CONF_R0, desc(0, 0xffff, A_CONF_R0, 0));
-	put_desc(S_LDT, desc(0x29000, 0xff, A_LDT, 0));
-	put_desc(S_TSS, desc(0x2a000, 0x67, A_TSS32, 0));
-	put_desc(S_UNACC, desc(0x5000, 0x123, A_DATA0_UNACC, 0));
-	c->gdtr.base = GDT;
-	c->gdtr.limit = S_GDT_END - 1;
-	uint16_t cs = cpl ? S_CODE3 | 3 : S_CODE0;
-	uint16_t ss = cpl ? S_DATA3 | 3 : S_DATA0;
-	struct seg_desc d;
-	d.lo = (uint32_t)env_get(GDT + (cs & ~7u), 4);
-	d.hi = (uint32_t)env_get(GDT + (cs & ~7u) + 4, 4);
-	d.hi2 = d.hi3 = 0;
-	c->seg[SEG_CS] = seg_cache_from_desc(&d, cs);
-	d.lo = (uint32_t)env_get(GDT + (ss & ~7u), 4);
-	d.hi = (uint32_t)env_get(GDT + (ss & ~7u) + 4, 4);
-	c->seg[SEG_SS] = seg_cache_from_desc(&d, ss);
-	seg_refresh_mode(c);
+	env_gdt_put(S_CODE0, env_desc(0, 0xfffff, A_CODE0, F_32));
+	env_gdt_put(S_DATA0, env_desc(0, 0xfffff, A_DATA0, F_32));
+	env_gdt_put(S_CODE3, env_desc(0, 0xfffff, A_CODE3, F_32));
+	env_gdt_put(S_DATA3, env_desc(0, 0xfffff, A_DATA3, F_32));
+	env_gdt_put(S_DATA0_NP, env_desc(0, 0xfffff, A_DATA0_NP, F_32));
+	env_gdt_put(S_RODATA0, env_desc(0x1000, 0xffff, A_RODATA0, 0));
+	env_gdt_put(S_XCODE0, env_desc(0, 0xffff, A_XCODE0, 0));
+	env_gdt_put(S_CONF_R0, env_desc(0, 0xffff, A_CONF_R0, 0));
+	env_gdt_put(S_LDT, env_desc(0x29000, 0xff, A_LDT, 0));
+	env_gdt_put(S_TSS, env_desc(0x2a000, 0x67, A_TSS32, 0));
+	env_gdt_put(S_UNACC, env_desc(0x5000, 0x123, A_DATA0_UNACC, 0));
+	env_gdt_load(c, S_GDT_END);
+	env_seg_load(c, SEG_CS, cpl ? S_CODE3 | 3 : S_CODE0);
+	env_seg_load(c, SEG_SS, cpl ? S_DATA3 | 3 : S_DATA0);
 	c->gpr[REG_RSP] = 0x30000;
 	return c;
 }
@@ -120,8 +94,7 @@ static void test_null_ss_in_64bit_mode(void **state)
 {
 	(void)state;
 	struct cpu *c = env_cpu(ENV_LONG64);
-	c->gdtr.base = GDT;
-	c->gdtr.limit = S_GDT_END - 1;
+	env_gdt_load(c, S_GDT_END);
 	/* At CPL 0 with RPL 0 the load succeeds; RPL 1 != CPL fails. */
 	assert_int_equal(mov_sreg(c, SEG_SS, 0), -1);
 	assert_true(c->seg[SEG_SS].attr & SEG_ATTR_UNUSABLE);
@@ -185,7 +158,7 @@ static void test_load_sets_accessed_bit_and_cache(void **state)
 	struct cpu *c = prot_cpu(0);
 	assert_int_equal(mov_sreg(c, SEG_ES, S_UNACC), -1);
 	/* Type 2 became 3 in the GDT and in the cache. */
-	assert_int_equal(env_get(GDT + S_UNACC + 5, 1), 0x93);
+	assert_int_equal(env_get(ENV_GDT + S_UNACC + 5, 1), 0x93);
 	assert_int_equal(c->seg[SEG_ES].base, 0x5000);
 	assert_int_equal(c->seg[SEG_ES].limit, 0x123);
 	assert_int_equal(c->seg[SEG_ES].attr, 0x93);
@@ -197,9 +170,7 @@ static void test_load_sets_accessed_bit_and_cache(void **state)
 static void test_real_and_vm86_loads(void **state)
 {
 	(void)state;
-	struct cpu *c = env_cpu(ENV_FLAT32);
-	c->cr0 &= ~1ull;
-	seg_refresh_mode(c);
+	struct cpu *c = env_cpu(ENV_REAL);
 	c->seg[SEG_DS].limit = 0xffffffff;   /* "unreal" limit stays */
 	assert_int_equal(mov_sreg(c, SEG_DS, 0x1234), -1);
 	assert_int_equal(c->seg[SEG_DS].base, 0x12340);
@@ -321,7 +292,7 @@ static void test_ltr_marks_busy_and_lldt(void **state)
 	struct insn i = reg_form(2, 0, REG_RAX);
 	c->gpr[REG_RAX] = S_TSS;
 	assert_int_equal(env_exec(c, &impl_LTR_Ew, &i), -1);
-	assert_int_equal(env_get(GDT + S_TSS + 5, 1), 0x8b);
+	assert_int_equal(env_get(ENV_GDT + S_TSS + 5, 1), 0x8b);
 	assert_int_equal(c->seg[SEG_TR].base, 0x2a000);
 	assert_int_equal(c->seg[SEG_TR].sel, S_TSS);
 	/* A busy TSS cannot be loaded again. */
@@ -359,17 +330,16 @@ static void test_ltr_64bit_descriptor_is_16_bytes(void **state)
 {
 	(void)state;
 	struct cpu *c = env_cpu(ENV_LONG64);
-	c->gdtr.base = GDT;
-	c->gdtr.limit = S_GDT_END - 1;
-	put_desc(S_TSS64, desc(0x2b000, 0x67, A_TSS32, 0));
-	env_set(GDT + S_TSS64 + 8, 8, 0xffff8000u);
+	env_gdt_load(c, S_GDT_END);
+	env_gdt_put(S_TSS64, env_desc(0x2b000, 0x67, A_TSS32, 0));
+	env_set(ENV_GDT + S_TSS64 + 8, 8, 0xffff8000u);
 	struct insn i = env_reg(2, 0, REG_RAX);
 	c->gpr[REG_RAX] = S_TSS64;
 	assert_int_equal(env_exec(c, &impl_LTR_Ew, &i), -1);
 	assert_int_equal(c->seg[SEG_TR].base, 0xffff80000002b000ull);
 	/* A 16-bit TSS type is not valid in IA-32e mode. */
-	put_desc(S_TSS, desc(0x2a000, 0x67, 0x81, 0));
-	env_set(GDT + S_TSS + 8, 8, 0);
+	env_gdt_put(S_TSS, env_desc(0x2a000, 0x67, 0x81, 0));
+	env_set(ENV_GDT + S_TSS + 8, 8, 0);
 	c->gpr[REG_RAX] = S_TSS;
 	assert_int_equal(env_exec(c, &impl_LTR_Ew, &i), EXC_GP);
 }

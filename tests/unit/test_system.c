@@ -123,7 +123,7 @@ static void test_cr_write_rules(void **state)
 	(void)state;
 	for (size_t n = 0; n < sizeof(cr_cases) / sizeof(cr_cases[0]); n++) {
 		const struct cr_case *k = &cr_cases[n];
-		struct cpu *c = env_cpu(k->long_mode);
+		struct cpu *c = env_cpu(k->long_mode ? ENV_LONG64 : ENV_FLAT32);
 		if (k->cr4)
 			c->cr4 = k->cr4;
 		uint64_t before = *cr_field(c, k->cr);
@@ -649,9 +649,9 @@ static struct io_rec io_log[64];
 static unsigned io_count;
 static uint32_t io_next_in;
 
-static uint32_t rec_in(void *ctx, uint16_t port, unsigned size)
+static uint32_t rec_in(struct env *e, uint16_t port, unsigned size)
 {
-	(void)ctx;
+	(void)e;
 	uint32_t v = io_next_in++ & (uint32_t)size_mask(size);
 	if (io_count < 64)
 		io_log[io_count] = (struct io_rec){ port, size, v, false };
@@ -659,25 +659,20 @@ static uint32_t rec_in(void *ctx, uint16_t port, unsigned size)
 	return v;
 }
 
-static void rec_out(void *ctx, uint16_t port, unsigned size, uint32_t v)
+static void rec_out(struct env *e, uint16_t port, unsigned size, uint32_t v)
 {
-	(void)ctx;
+	(void)e;
 	if (io_count < 64)
 		io_log[io_count] = (struct io_rec){ port, size, v, true };
 	io_count++;
 }
 
-static struct bus_ops rec_ops;
-static struct bus rec_bus;
-
-static struct cpu *io_cpu(bool long_mode)
+/* A CPU in mode whose port accesses go to the log. */
+static struct cpu *io_cpu(enum env_mode mode)
 {
-	struct cpu *c = env_cpu(long_mode);
-	rec_ops = env_bus_ops;
-	rec_ops.port_in = rec_in;
-	rec_ops.port_out = rec_out;
-	rec_bus = (struct bus){ &rec_ops, NULL };
-	c->bus = &rec_bus;
+	struct cpu *c = env_cpu(mode);
+	env_cur->port_in = rec_in;
+	env_cur->port_out = rec_out;
 	io_count = 0;
 	io_next_in = 0x11223344;
 	return c;
@@ -696,7 +691,7 @@ static void assert_io(unsigned n, uint16_t port, unsigned size, uint32_t val,
 static void test_in_out(void **state)
 {
 	(void)state;
-	struct cpu *c = io_cpu(false);
+	struct cpu *c = io_cpu(ENV_FLAT32);
 	c->gpr[REG_RAX] = 0xaabbccdd;
 	c->gpr[REG_RDX] = 0x103f8;
 	env_expect(c, ENV_RUN(c, 0xe6, 0x80), -1, NULL);            /* OUT 80h, AL */
@@ -715,7 +710,7 @@ static void test_in_out(void **state)
 	assert_int_equal(c->gpr[REG_RAX], 0xaabb3345);
 	/* 64-bit mode: IN EAX zero-extends into RAX; REX.W changes
 	 * nothing. */
-	c = io_cpu(true);
+	c = io_cpu(ENV_LONG64);
 	c->gpr[REG_RAX] = ~0ull;
 	c->gpr[REG_RDX] = 0xcf8;
 	env_expect(c, ENV_RUN(c, 0x48, 0xed), -1, NULL);
@@ -733,14 +728,14 @@ static void tss_setup(struct cpu *c, uint32_t limit, unsigned type)
 				       .attr = type | SEG_ATTR_P, .sel = 0x28 };
 	memset(env_ptr(0x30000), 0, 0x2100);
 	env_set(0x30066, 2, 0x68);
-	env_ram[0x30068 + 0x61 / 8] |= 1u << (0x61 % 8);
-	env_ram[0x30068 + 0x2000] = 0xff;
+	*env_ptr(0x30068 + 0x61 / 8) |= 1u << (0x61 % 8);
+	*env_ptr(0x30068 + 0x2000) = 0xff;
 }
 
 static void test_io_permission(void **state)
 {
 	(void)state;
-	struct cpu *c = io_cpu(false);
+	struct cpu *c = io_cpu(ENV_FLAT32);
 	tss_setup(c, 0x68 + 0x2000, DESC_TSS32_BUSY);
 	env_set_cpl(c, 3);
 	set_iopl(c, 0);
@@ -773,22 +768,18 @@ static void test_io_permission(void **state)
 	env_expect(c, ENV_RUN(c, 0xe4, 0x60), EXC_GP, "no 32-bit TSS");
 	/* The exported check, as other instructions use it. */
 	tss_setup(c, 0x68 + 0x2000, DESC_TSS32_BUSY);
-	jmp_buf env;
-	c->fault_env = &env;
-	if (setjmp(env) == 0) {
-		io_check_permission(c, 0x60, 1);
-		io_check_permission(c, 0x62, 4);
-		io_check_permission(c, 0x61, 1);
+	int v = ENV_CATCH(c, io_check_permission(c, 0x60, 1);
+			  io_check_permission(c, 0x62, 4);
+			  io_check_permission(c, 0x61, 1));
+	if (v < 0)
 		fail_msg("port 0x61 passed the check");
-	}
-	c->fault_env = NULL;
-	env_expect(c, c->fault.vector, EXC_GP, "port 0x61");
+	env_expect(c, v, EXC_GP, "port 0x61");
 }
 
 static void test_ins_outs(void **state)
 {
 	(void)state;
-	struct cpu *c = io_cpu(false);
+	struct cpu *c = io_cpu(ENV_FLAT32);
 	memcpy(env_ptr(0x20000), "hello", 5);
 	c->gpr[REG_RSI] = 0x20000;
 	c->gpr[REG_RCX] = 5;
@@ -831,7 +822,7 @@ static void test_ins_outs(void **state)
 
 	/* INS checks the store before it reads the port: a #PF loses no
 	 * data and leaves rDI and rCX as they were. */
-	c = io_cpu(true);
+	c = io_cpu(ENV_LONG64);
 	c->gpr[REG_RDI] = ENV_HOLE;
 	c->gpr[REG_RCX] = 2;
 	c->gpr[REG_RDX] = 0x1f0;
