@@ -8,7 +8,8 @@
 
 /* Feature flags of the default model, by register (SDM Vol. 2A CPUID). */
 #define BIT(n) (1u << (n))
-#define L1_EDX (BIT(3) /* PSE */ | BIT(4) /* TSC */ | BIT(5) /* MSR */ | \
+#define L1_EDX (BIT(1) /* VME */ | BIT(2) /* DE */ | BIT(3) /* PSE */ |  \
+		BIT(4) /* TSC */ | BIT(5) /* MSR */ |                       \
 		BIT(6) /* PAE */ | BIT(8) /* CX8 */ | BIT(9) /* APIC */ |  \
 		BIT(11) /* SEP */ | BIT(12) /* MTRR */ | BIT(13) /* PGE */ | \
 		BIT(15) /* CMOV */ | BIT(16) /* PAT */ |                    \

@@ -127,8 +127,9 @@ static void sysexit(struct cpu *c, const struct insn *i)
 			rdx);
 	uint16_t cs = (uint16_t)((c->sysenter_cs + (to64 ? 32 : 16)) | 3);
 	load_flat_cs_ss(c, cs, (uint16_t)(cs + 8), to64, 3);
-	c->gpr[REG_RSP] = to64 ? rdx : (uint32_t)rdx;
-	c->next_rip = to64 ? rcx : (uint32_t)rcx;
+	/* SDM Vol. 2B SYSEXIT: RSP <- RCX, RIP <- RDX. */
+	c->gpr[REG_RSP] = to64 ? rcx : (uint32_t)rcx;
+	c->next_rip = to64 ? rdx : (uint32_t)rdx;
 }
 
 IMPL_ANY(SYSENTER, sysenter)

@@ -162,6 +162,24 @@ static inline void env_close(struct env *e)
 	free(e);
 }
 
+/* cmocka fixtures for tests that want a fresh machine each, big enough
+ * for large pages: ENV_BIG_RAM of RAM, page tables from ENV_BIG_TABLES
+ * up, and the CPU model *state points to on entry (NULL: the default). */
+#define ENV_BIG_RAM (16u << 20)
+#define ENV_BIG_TABLES 0x100000u
+
+static inline int env_setup(void **state)
+{
+	*state = env_open(ENV_BIG_RAM, *state, ENV_BIG_TABLES);
+	return 0;
+}
+
+static inline int env_teardown(void **state)
+{
+	env_close(*state);
+	return 0;
+}
+
 /* ---- guest memory of the current machine ---- */
 
 /* Host address of physical address pa, which must be RAM. Writes through
@@ -427,6 +445,7 @@ static inline void env_seg_load(struct cpu *c, int sreg, uint16_t sel)
 	__extension__({                                                   \
 		struct cpu *env_catch_c = (c);                            \
 		jmp_buf env_catch_jb;                                     \
+		/* volatile: set after setjmp() returns again. */         \
 		volatile int env_catch_v = -1;                            \
 		env_catch_c->fault_env = &env_catch_jb;                   \
 		if (setjmp(env_catch_jb)) {                               \
@@ -436,6 +455,31 @@ static inline void env_seg_load(struct cpu *c, int sreg, uint16_t sel)
 		}                                                         \
 		env_catch_c->fault_env = NULL;                            \
 		env_catch_v;                                              \
+	})
+
+/* What an access did: the fault it raised, or the value it gave. */
+struct env_access {
+	bool fault;
+	int vector;      /* the fault's vector, error code and CR2 */
+	uint32_t ec;
+	uint64_t cr2;
+	uint64_t value;
+};
+
+/* Evaluates expr, an access by c that gives a value, with a raised
+ * fault caught; gives a struct env_access. */
+#define ENV_ACCESS(c, expr)                                               \
+	__extension__({                                                   \
+		struct cpu *env_access_c = (c);                           \
+		volatile uint64_t env_access_value = 0;                   \
+		int env_access_v = ENV_CATCH(env_access_c,                \
+					     env_access_value = (expr));  \
+		env_access_v < 0 ?                                        \
+			(struct env_access){ .value = env_access_value } : \
+			(struct env_access){                              \
+				.fault = true, .vector = env_access_v,    \
+				.ec = env_access_c->fault.error_code,     \
+				.cr2 = env_access_c->fault.cr2 };         \
 	})
 
 /* Runs i->fn as the run loop does: next_rip past the instruction, and
@@ -498,6 +542,14 @@ static inline struct insn env_reg(unsigned opsize, unsigned reg, unsigned rm)
 	i.reg = (uint8_t)reg;
 	i.rm = (uint8_t)rm;
 	i.base = i.index = INSN_REG_NONE;
+	return i;
+}
+
+/* An instruction of len bytes with no ModRM operand. */
+static inline struct insn env_insn(unsigned opsize, unsigned len)
+{
+	struct insn i = env_reg(opsize, 0, 0);
+	i.len = (uint8_t)len;
 	return i;
 }
 

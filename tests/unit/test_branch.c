@@ -11,8 +11,7 @@
 
 static struct insn br(unsigned opsize, int64_t rel)
 {
-	struct insn i = env_reg(opsize, 0, 0);
-	i.len = 2;
+	struct insn i = env_insn(opsize, 2);
 	i.imm = (uint64_t)rel;
 	return i;
 }

@@ -68,14 +68,31 @@ static void setup_tss_b(void)
 		env_set(TSS_B + 0x48 + 4 * s, 2, s == SEG_CS ? S_CODE0 : S_DATA0);
 }
 
+/* A CPU in mode at CPL cpl on the stack of that level, CS from code0 or
+ * code3, flat code descriptors of flags (D or L) and flat 32-bit data
+ * descriptors for both levels in the GDT, the IDT at IDT. */
+static struct cpu *ring_cpu(enum env_mode mode, int cpl, uint16_t code0,
+			    uint16_t code3, unsigned flags, uint16_t idt_limit)
+{
+	struct cpu *c = env_cpu(mode);
+	env_gdt_put(code0, env_desc(0, 0xfffff, 0x9b, flags));
+	env_gdt_put(S_DATA0, env_desc(0, 0xfffff, 0x93, 0xc));
+	env_gdt_put(code3, env_desc(0, 0xfffff, 0xfb, flags));
+	env_gdt_put(S_DATA3, env_desc(0, 0xfffff, 0xf3, 0xc));
+	env_gdt_load(c, S_GDT_END);
+	c->idtr.base = IDT;
+	c->idtr.limit = idt_limit;
+	env_seg_load(c, SEG_CS, cpl ? code3 | 3 : code0);
+	env_seg_load(c, SEG_SS, cpl ? S_DATA3 | 3 : S_DATA0);
+	c->gpr[REG_RSP] = cpl ? STACK3 : STACK0;
+	c->rip = c->next_rip = 0x4000;
+	return c;
+}
+
 /* Flat 32-bit protected mode at CPL cpl, TR = TSS A (busy), IDT at IDT. */
 static struct cpu *prot_cpu(int cpl)
 {
-	struct cpu *c = env_cpu(ENV_FLAT32);
-	env_gdt_put(S_CODE0, env_desc(0, 0xfffff, 0x9b, 0xc));
-	env_gdt_put(S_DATA0, env_desc(0, 0xfffff, 0x93, 0xc));
-	env_gdt_put(S_CODE3, env_desc(0, 0xfffff, 0xfb, 0xc));
-	env_gdt_put(S_DATA3, env_desc(0, 0xfffff, 0xf3, 0xc));
+	struct cpu *c = ring_cpu(ENV_FLAT32, cpl, S_CODE0, S_CODE3, 0xc, 0x7ff);
 	env_gdt_put(S_TSS_A, env_desc(TSS_A, 0x107, 0x8b, 0));
 	env_gdt_put(S_TSS_B, env_desc(TSS_B, 0x67, 0x89, 0));
 	env_gdt_put(S_CALLGATE, env_gate(S_CODE0, 0x2000, G_CALL3, 2));
@@ -83,14 +100,7 @@ static struct cpu *prot_cpu(int cpl)
 	env_gdt_put(S_TASKGATE, env_gate(S_TSS_B, 0, 0xe5, 0));
 	setup_tss_a();
 	setup_tss_b();
-	env_gdt_load(c, S_GDT_END);
-	c->idtr.base = IDT;
-	c->idtr.limit = 0x7ff;
 	c->seg[SEG_TR] = env_gdt_cache(S_TSS_A);
-	env_seg_load(c, SEG_CS, cpl ? S_CODE3 | 3 : S_CODE0);
-	env_seg_load(c, SEG_SS, cpl ? S_DATA3 | 3 : S_DATA0);
-	c->gpr[REG_RSP] = cpl ? STACK3 : STACK0;
-	c->rip = c->next_rip = 0x4000;
 	return c;
 }
 
@@ -98,24 +108,14 @@ static struct cpu *prot_cpu(int cpl)
  * IST1 is 0x3f008 (not 16-byte aligned). */
 static struct cpu *long_cpu(int cpl)
 {
-	struct cpu *c = env_cpu(ENV_LONG64);
-	env_gdt_put(S_DATA0, env_desc(0, 0xfffff, 0x93, 0xc));
-	env_gdt_put(S_DATA3, env_desc(0, 0xfffff, 0xf3, 0xc));
-	env_gdt_put(S_CODE64_0, env_desc(0, 0xfffff, 0x9b, 0xa));
-	env_gdt_put(S_CODE64_3, env_desc(0, 0xfffff, 0xfb, 0xa));
+	struct cpu *c = ring_cpu(ENV_LONG64, cpl, S_CODE64_0, S_CODE64_3, 0xa,
+				 0xfff);
 	env_gdt_put(S_TSS64, env_desc(TSS_A, 0x67, 0x8b, 0));
 	env_set(ENV_GDT + S_TSS64 + 8, 8, 0);
 	env_set(TSS_A + 4, 8, STACK0 + 8);
 	env_set(TSS_A + 0x24, 8, 0x3f008);
-	env_gdt_load(c, S_GDT_END);
-	c->idtr.base = IDT;
-	c->idtr.limit = 0xfff;
 	c->seg[SEG_TR] = env_gdt_cache(S_TSS64);
 	c->seg[SEG_TR].base = TSS_A;
-	env_seg_load(c, SEG_CS, cpl ? S_CODE64_3 | 3 : S_CODE64_0);
-	env_seg_load(c, SEG_SS, cpl ? S_DATA3 | 3 : S_DATA0);
-	c->gpr[REG_RSP] = cpl ? STACK3 : STACK0;
-	c->rip = c->next_rip = 0x4000;
 	return c;
 }
 
@@ -151,8 +151,7 @@ static uint64_t stk64(const struct cpu *c, unsigned k)
 
 static struct insn no_modrm(unsigned opsize, unsigned len)
 {
-	struct insn i = env_reg(opsize, 0, 0);
-	i.len = (uint8_t)len;
+	struct insn i = env_insn(opsize, len);
 	i.addrsize = 4;
 	return i;
 }

@@ -16,21 +16,7 @@
 #include "cpu/mem_fast.h"
 #include "tests/unit/env.h"
 
-#define RAM_BYTES (16u << 20)
-#define TABLES 0x100000u
 #define OK (-1)
-
-static int setup(void **state)
-{
-	*state = env_open(RAM_BYTES, NULL, TABLES);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	env_close(*state);
-	return 0;
-}
 
 #define PRU (PTE_P | PTE_RW | PTE_US)
 
@@ -58,14 +44,6 @@ static uint64_t map(uint64_t la, uint64_t pa)
 	return map_flags(la, pa, PRU, false);
 }
 
-struct result {
-	bool fault;
-	int vector;
-	uint32_t ec;
-	uint64_t cr2;
-	uint64_t value;
-};
-
 enum op { OP_READ, OP_WRITE, OP_PROBE_WRITE, OP_FETCH, OP_IMPLICIT_READ };
 
 static uint64_t op_run(struct cpu *c, enum op op, int seg, uint64_t off,
@@ -92,31 +70,24 @@ static uint64_t op_run(struct cpu *c, enum op op, int seg, uint64_t off,
 	return 0;
 }
 
-static struct result do_op(struct env *e, enum op op, int seg, uint64_t off,
-			   unsigned size, uint64_t v)
+static struct env_access do_op(struct env *e, enum op op, int seg,
+				uint64_t off, unsigned size, uint64_t v)
 {
-	struct cpu *c = e->c;
-	struct result r = { 0 };
-	int vector = ENV_CATCH(c, r.value = op_run(c, op, seg, off, size, v));
-	if (vector >= 0)
-		r = (struct result){ .fault = true, .vector = vector,
-				     .ec = c->fault.error_code,
-				     .cr2 = c->fault.cr2 };
-	return r;
+	return ENV_ACCESS(e->c, op_run(e->c, op, seg, off, size, v));
 }
 
-static struct result rd(struct env *e, int seg, uint64_t off, unsigned size)
+static struct env_access rd(struct env *e, int seg, uint64_t off, unsigned size)
 {
 	return do_op(e, OP_READ, seg, off, size, 0);
 }
 
-static struct result wr(struct env *e, int seg, uint64_t off, unsigned size,
+static struct env_access wr(struct env *e, int seg, uint64_t off, unsigned size,
 			uint64_t v)
 {
 	return do_op(e, OP_WRITE, seg, off, size, v);
 }
 
-static void expect_fault(struct result r, int vector, uint32_t ec)
+static void expect_fault(struct env_access r, int vector, uint32_t ec)
 {
 	if (!r.fault || r.vector != vector || r.ec != ec)
 		print_error("expected %s(0x%x), got %s(0x%x)\n", exc_name(vector),
@@ -126,7 +97,7 @@ static void expect_fault(struct result r, int vector, uint32_t ec)
 	assert_int_equal(r.ec, ec);
 }
 
-static void expect_ok(struct env *e, struct result r)
+static void expect_ok(struct env *e, struct env_access r)
 {
 	if (r.fault)
 		print_error("unexpected %s(0x%x): %s\n", exc_name(r.vector), r.ec,
@@ -203,7 +174,7 @@ static void test_segment_checks(void **state)
 		s->attr = t->type | SEG_ATTR_S | SEG_ATTR_P |
 			  (t->big ? SEG_ATTR_DB : 0);
 		s->sel = 0x28;
-		struct result r = t->write ? wr(e, t->seg, t->off, t->size, 0x5a)
+		struct env_access r = t->write ? wr(e, t->seg, t->off, t->size, 0x5a)
 					   : rd(e, t->seg, t->off, t->size);
 		if (t->expect == OK) {
 			if (r.fault)
@@ -244,7 +215,7 @@ static void test_wrap_at_4g(void **state)
 	struct seg *ds = &e->c->seg[SEG_DS];
 	ds->base = 0xfffff000u;
 	env_set(0x1000, 4, 0xcafef00d);
-	struct result r = rd(e, SEG_DS, 0x2000, 4);
+	struct env_access r = rd(e, SEG_DS, 0x2000, 4);
 	expect_ok(e, r);
 	assert_int_equal(r.value, 0xcafef00d);
 
@@ -275,7 +246,7 @@ static void test_64bit_addressing(void **state)
 	c->seg[SEG_DS].base = 0x5000;
 	c->seg[SEG_DS].limit = 0;
 	c->seg[SEG_DS].attr = T_RO | SEG_ATTR_S | SEG_ATTR_P;
-	struct result r = rd(e, SEG_DS, 0x3000, 8);
+	struct env_access r = rd(e, SEG_DS, 0x3000, 8);
 	expect_ok(e, r);
 	assert_int_equal(r.value, 0x1122334455667788ull);
 	expect_ok(e, wr(e, SEG_DS, 0x3000, 8, 1));   /* read-only ignored */
@@ -358,7 +329,7 @@ static void test_page_crossing(void **state)
 	map(0x400000, 0x200000);
 	env_set(0x200ffc, 4, 0x44332211);
 
-	struct result r = wr(e, SEG_DS, 0x400ffe, 4, 0xaabbccdd);
+	struct env_access r = wr(e, SEG_DS, 0x400ffe, 4, 0xaabbccdd);
 	expect_fault(r, EXC_PF, 0x02);
 	assert_int_equal(r.cr2, 0x401000);
 	assert_int_equal(env_get(0x200ffc, 4), 0x44332211);
@@ -402,7 +373,7 @@ static void test_fetch(void **state)
 	env_paging(PAGING_32);
 	map(0x400000, 0x200000);
 	env_set(0x200ffe, 2, 0x0f90);
-	struct result r = do_op(e, OP_FETCH, 0, 0x400ffe, 4, 0);
+	struct env_access r = do_op(e, OP_FETCH, 0, 0x400ffe, 4, 0);
 	expect_fault(r, EXC_PF, 0x00);
 	assert_int_equal(r.cr2, 0x401000);
 	map(0x401000, 0x300000);
@@ -479,7 +450,7 @@ static void two_pages(struct env *e, uint64_t la_g, uint64_t la_n)
 
 static uint64_t rd32(struct env *e, uint64_t la)
 {
-	struct result r = rd(e, SEG_DS, la, 4);
+	struct env_access r = rd(e, SEG_DS, la, 4);
 	expect_ok(e, r);
 	return r.value;
 }
@@ -736,7 +707,7 @@ static void test_mmio(void **state)
 	struct cpu *c = e->c;
 	env_paging(PAGING_OFF);
 	unsigned before = e->mmio_reads;
-	struct result r = rd(e, SEG_DS, 0xfee00020u, 4);
+	struct env_access r = rd(e, SEG_DS, 0xfee00020u, 4);
 	expect_ok(e, r);
 	assert_int_equal(r.value, 0xffffffffu);
 	expect_ok(e, rd(e, SEG_DS, 0xfee00020u, 4));
@@ -768,8 +739,8 @@ static void test_phys(void **state)
 	assert_int_equal(phys_read(c, 0xfff00000u, 4), 0xffffffffu);
 	assert_int_equal(phys_read(c, 0x4000000000ull, 8), ~0ull);
 	phys_write(c, 0xfff00000u, 4, 0);
-	env_set(RAM_BYTES - 2, 2, 0xbeef);
-	assert_int_equal(phys_read(c, RAM_BYTES - 2, 4), 0xffffbeef);
+	env_set(ENV_BIG_RAM - 2, 2, 0xbeef);
+	assert_int_equal(phys_read(c, ENV_BIG_RAM - 2, 4), 0xffffbeef);
 	phys_write(c, 0x1ffe, 4, 0x11223344);
 	assert_int_equal(env_get(0x1ffe, 4), 0x11223344);
 	assert_int_equal(phys_read(c, 0x1ffe, 4), 0x11223344);
@@ -778,23 +749,23 @@ static void test_phys(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_segment_checks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unusable_segment, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wrap_at_4g, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_64bit_addressing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_alignment_check, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_page_crossing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fetch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_invlpg, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cr3_and_global, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pcid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cr_changes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dirty_after_read, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_privilege_sets, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pkru_change, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_code_pages, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mmio, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_phys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_segment_checks, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(test_unusable_segment, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(test_wrap_at_4g, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(test_64bit_addressing, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(test_alignment_check, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(test_page_crossing, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(test_fetch, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(test_invlpg, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(test_cr3_and_global, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(test_pcid, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(test_cr_changes, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(test_dirty_after_read, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(test_privilege_sets, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(test_pkru_change, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(test_code_pages, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(test_mmio, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(test_phys, env_setup, env_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

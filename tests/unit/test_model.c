@@ -77,8 +77,8 @@ struct flag {
 
 /* What vmxsim implements is advertised; nothing else is. */
 static const struct flag flags[] = {
-	{ 1, EDX, 0, false, "FPU" }, { 1, EDX, 1, false, "VME" },
-	{ 1, EDX, 2, false, "DE" }, { 1, EDX, 3, true, "PSE" },
+	{ 1, EDX, 0, false, "FPU" }, { 1, EDX, 1, true, "VME" },
+	{ 1, EDX, 2, true, "DE" }, { 1, EDX, 3, true, "PSE" },
 	{ 1, EDX, 4, true, "TSC" }, { 1, EDX, 5, true, "MSR" },
 	{ 1, EDX, 6, true, "PAE" }, { 1, EDX, 7, false, "MCE" },
 	{ 1, EDX, 8, true, "CX8" }, { 1, EDX, 9, true, "APIC" },

@@ -444,9 +444,10 @@ static void test_sysenter_sysexit(void **state)
 	assert_int_equal(c->rip, 0x12345);
 	assert_false(c->rflags & FLAG_IF);
 	assert_int_equal(cpu_code_size(c), 4);
-	/* SYSEXIT: CS = SYSENTER_CS + 16, SS = + 24, RPL 3. */
-	c->gpr[REG_RCX] = 0x401000;
-	c->gpr[REG_RDX] = 0x7000;
+	/* SYSEXIT: CS = SYSENTER_CS + 16, SS = + 24, RPL 3; ESP = ECX,
+	 * EIP = EDX (SDM Vol. 2B SYSEXIT). */
+	c->gpr[REG_RCX] = 0x7000;
+	c->gpr[REG_RDX] = 0x401000;
 	env_expect(c, ENV_RUN(c, 0x0f, 0x35), -1, NULL);
 	assert_int_equal(c->seg[SEG_CS].sel, 0x1b);
 	assert_int_equal(c->seg[SEG_SS].sel, 0x23);
@@ -469,11 +470,12 @@ static void test_sysenter_sysexit(void **state)
 	assert_int_equal(cpu_code_size(c), 8);
 	c->gpr[REG_RCX] = 0x0000800000000000ull;
 	env_expect(c, ENV_RUN(c, 0x48, 0x0f, 0x35), EXC_GP, "non-canonical RCX");
-	c->gpr[REG_RCX] = 0x400000;
-	c->gpr[REG_RDX] = 0x7ffffffff000ull;
+	c->gpr[REG_RCX] = 0x7ffffffff000ull;
+	c->gpr[REG_RDX] = 0x400000;
 	env_expect(c, ENV_RUN(c, 0x48, 0x0f, 0x35), -1, NULL);
 	assert_int_equal(c->seg[SEG_CS].sel, 0x33);
 	assert_int_equal(c->seg[SEG_SS].sel, 0x3b);
+	assert_int_equal(c->rip, 0x400000);
 	assert_int_equal(c->gpr[REG_RSP], 0x7ffffffff000ull);
 	assert_int_equal(cpu_code_size(c), 8);
 }

@@ -14,50 +14,28 @@
 
 #include "tests/unit/env.h"
 
-#define RAM_BYTES (16u << 20)
-#define TABLES 0x100000u   /* page tables are allocated from here up */
 #define DATA_PA 0x200000u  /* the 4-KiB data page of most cases */
 #define MARKER 0x11223344u
 #define OK (-1)
 
-/* A model with NX, 1-GByte pages, long mode and MAXPHYADDR 46. */
-static struct cpu_model test_model(void)
-{
-	struct cpu_model m;
-	memset(&m, 0, sizeof(m));
-	strcpy(m.name, "paging-test");
-	m.cpuid[m.n_cpuid++] = (struct cpuid_leaf){
-		.leaf = 0x80000000u, .eax = 0x80000008u };
-	m.cpuid[m.n_cpuid++] = (struct cpuid_leaf){
-		.leaf = 0x80000001u,
-		.edx = (1u << 20) | (1u << 26) | (1u << 29) };
-	m.cpuid[m.n_cpuid++] = (struct cpuid_leaf){
-		.leaf = 0x80000008u, .eax = 0x302e };
-	return m;
-}
+/* A model with NX, 1-GByte pages, long mode and MAXPHYADDR 46; every
+ * test gets a fresh machine with it (env_setup()). */
+static struct cpu_model paging_model = {
+	.name = "paging-test",
+	.n_cpuid = 3,
+	.cpuid = {
+		{ .leaf = 0x80000000u, .eax = 0x80000008u },
+		{ .leaf = 0x80000001u,
+		  .edx = (1u << 20) | (1u << 26) | (1u << 29) },
+		{ .leaf = 0x80000008u, .eax = 0x302e },
+	},
+};
 
-static int setup(void **state)
-{
-	struct cpu_model m = test_model();
-	*state = env_open(RAM_BYTES, &m, TABLES);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	env_close(*state);
-	return 0;
-}
+#define PAGING_TEST(f)                                                    \
+	cmocka_unit_test_prestate_setup_teardown(f, env_setup, env_teardown, \
+						 &paging_model)
 
 enum kind { K_READ, K_WRITE, K_FETCH, K_IREAD, K_IWRITE };
-
-struct result {
-	bool fault;
-	int vector;
-	uint32_t ec;
-	uint64_t cr2;
-	uint32_t value;
-};
 
 #define WVAL 0xaabbccddu
 
@@ -84,16 +62,9 @@ static uint32_t access_run(struct cpu *c, enum kind k, uint64_t la)
 	return 0;
 }
 
-static struct result do_access(struct env *e, enum kind k, uint64_t la)
+static struct env_access do_access(struct env *e, enum kind k, uint64_t la)
 {
-	struct cpu *c = e->c;
-	struct result r = { 0 };
-	int vector = ENV_CATCH(c, r.value = access_run(c, k, la));
-	if (vector >= 0)
-		r = (struct result){ .fault = true, .vector = vector,
-				     .ec = c->fault.error_code,
-				     .cr2 = c->fault.cr2 };
-	return r;
+	return ENV_ACCESS(e->c, access_run(e->c, k, la));
 }
 
 /* A linear address per mode that uses every index field. */
@@ -247,7 +218,7 @@ static void run_perm_case(struct env *e, const struct perm_case *t,
 	env_map(la, DATA_PA, 12, flags, epa);
 	env_set(DATA_PA + (la & 0xfff), 4, MARKER);
 
-	struct result r = do_access(e, t->kind, la);
+	struct env_access r = do_access(e, t->kind, la);
 	if (t->ec == OK) {
 		if (r.fault)
 			print_error("%s [%s]: unexpected %s ec 0x%x: %s\n", t->name,
@@ -307,7 +278,7 @@ static void test_not_present_each_level(void **state)
 			flags[lvl] &= ~P;
 			e->c->cpl = 3;
 			env_map(la, DATA_PA, 12, flags, epa);
-			struct result r = do_access(e, K_WRITE, la);
+			struct env_access r = do_access(e, K_WRITE, la);
 			assert_true(r.fault);
 			assert_int_equal(r.vector, EXC_PF);
 			assert_int_equal(r.ec, 0x06);
@@ -362,9 +333,9 @@ static void test_page_sizes(void **state)
 		if (pa != t->pa)
 			print_error("%s: pa 0x%llx\n", t->name, (unsigned long long)pa);
 		assert_int_equal(pa, t->pa);
-		if (t->pa + 4 <= RAM_BYTES) {
+		if (t->pa + 4 <= ENV_BIG_RAM) {
 			env_set(t->pa, 4, MARKER);
-			struct result r = do_access(e, K_READ, t->la);
+			struct env_access r = do_access(e, K_READ, t->la);
 			assert_false(r.fault);
 			assert_int_equal(r.value, MARKER);
 			assert_false(env_get(epa[n - 1], 1) & PTE_D);
@@ -375,7 +346,7 @@ static void test_page_sizes(void **state)
 		} else {
 			/* Not RAM: the bus answers all ones. */
 			unsigned before = e->mmio_reads;
-			struct result r = do_access(e, K_READ, t->la);
+			struct env_access r = do_access(e, K_READ, t->la);
 			assert_false(r.fault);
 			assert_int_equal(r.value, 0xffffffffu);
 			assert_true(e->mmio_reads > before);
@@ -450,14 +421,14 @@ static void test_reserved_bits(void **state)
 		uint64_t pa_expected = (DATA_PA & ~off) + (la & off);
 		if (t->mode == PAGING_32 && t->bits == (1ull << 20))
 			pa_expected += 1ull << 39;  /* PSE-36 */
-		if (pa_expected + 4 <= RAM_BYTES)
+		if (pa_expected + 4 <= ENV_BIG_RAM)
 			env_set(pa_expected, 4, MARKER);
-		struct result r = do_access(e, K_READ, la);
+		struct env_access r = do_access(e, K_READ, la);
 		if (t->ec == OK) {
 			if (r.fault)
 				print_error("%s: %s\n", t->name, e->c->fault.reason);
 			assert_false(r.fault);
-			if (pa_expected + 4 <= RAM_BYTES)
+			if (pa_expected + 4 <= ENV_BIG_RAM)
 				assert_int_equal(r.value, MARKER);
 		} else {
 			if (!r.fault)
@@ -489,7 +460,7 @@ static void test_model_dependent_bits(void **state)
 	env_paging(PAGING_4LEVEL);
 	flags[3] |= 1ull << 40;
 	env_map(la, DATA_PA, 12, flags, epa);
-	struct result r = do_access(e, K_READ, la);
+	struct env_access r = do_access(e, K_READ, la);
 	assert_true(r.fault);
 	assert_int_equal(r.ec, 0x09);
 
@@ -555,7 +526,7 @@ static void test_pdpte_load(void **state)
 	/* The PDPTE registers, not memory, are used by the walk. */
 	env_set(epa[0], 8, 0);
 	tlb_flush_all(c);
-	struct result r = do_access(e, K_READ, la);
+	struct env_access r = do_access(e, K_READ, la);
 	assert_false(r.fault);
 	assert_int_equal(r.value, MARKER);
 	paging_load_pdptes(c, c->cr3);
@@ -575,7 +546,7 @@ static void test_canonical(void **state)
 	env_paging(PAGING_5LEVEL);
 	env_map(la, DATA_PA, 12, flags, epa);
 	env_set(DATA_PA, 4, MARKER);
-	struct result r = do_access(e, K_READ, la);
+	struct env_access r = do_access(e, K_READ, la);
 	assert_false(r.fault);
 	assert_int_equal(r.value, MARKER);
 	assert_false(paging_canonical(e->c, 0x0100000000000000ull));
@@ -599,7 +570,7 @@ static void test_reason_names_entry(void **state)
 	env_paging(PAGING_4LEVEL);
 	env_map(la, DATA_PA, 12, flags, epa);
 	e->c->cpl = 3;
-	struct result r = do_access(e, K_READ, la);
+	struct env_access r = do_access(e, K_READ, la);
 	assert_true(r.fault);
 	assert_int_equal(r.ec, 0x05);
 	const char *why = e->c->fault.reason;
@@ -619,7 +590,7 @@ static void test_paging_off(void **state)
 	assert_int_equal(pa, 0x12345678);
 	env_set(0x3000, 4, MARKER);
 	e->c->cpl = 3;
-	struct result r = do_access(e, K_READ, 0x3000);
+	struct env_access r = do_access(e, K_READ, 0x3000);
 	assert_false(r.fault);
 	assert_int_equal(r.value, MARKER);
 }
@@ -627,16 +598,16 @@ static void test_paging_off(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_permissions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_present_each_level, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_page_sizes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pse_off_ignores_ps, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reserved_bits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_model_dependent_bits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pdpte_load, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_canonical, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reason_names_entry, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_paging_off, setup, teardown),
+		PAGING_TEST(test_permissions),
+		PAGING_TEST(test_not_present_each_level),
+		PAGING_TEST(test_page_sizes),
+		PAGING_TEST(test_pse_off_ignores_ps),
+		PAGING_TEST(test_reserved_bits),
+		PAGING_TEST(test_model_dependent_bits),
+		PAGING_TEST(test_pdpte_load),
+		PAGING_TEST(test_canonical),
+		PAGING_TEST(test_reason_names_entry),
+		PAGING_TEST(test_paging_off),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,8 +11,7 @@
 
 static struct insn str_insn(unsigned size, unsigned prefixes)
 {
-	struct insn i = env_reg(size, 0, 0);
-	i.len = 2;
+	struct insn i = env_insn(size, 2);
 	i.prefixes = (uint8_t)prefixes;
 	return i;
 }
