@@ -72,6 +72,14 @@ void cpu_reset(struct cpu *c)
 	c->dr[7] = 0x400;
 	c->efer = 0;
 	c->pkru = 0;
+	/* x87 and SSE state after RESET (table 9-1): FCW 0040H, FTW 5555H
+	 * (every register +0.0, tagged zero), MXCSR 1F80H. */
+	memset(&c->x87, 0, sizeof(c->x87));
+	c->x87.fcw = 0x0040;
+	c->x87.ftw = 0x5555;
+	c->mxcsr = 0x1f80;
+	c->xss = 0;
+	memset(c->v, 0, sizeof(c->v));
 	c->cpl = 0;
 	c->star = c->lstar = c->cstar = c->fmask = 0;
 	c->kernel_gs_base = c->tsc_aux = 0;

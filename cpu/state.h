@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cpu/cpu.h"
+#include "cpu/fpstate.h"
 #include "cpu/model.h"
 
 /* A segment register's hidden part. attr uses the VMX access-rights layout
@@ -145,6 +146,12 @@ struct cpu {
 	/* RDRAND/RDSEED generator state (cpu/ops_msr.c): the machine seeds
 	 * it so that runs repeat; any value, 0 included, is a valid seed. */
 	uint64_t rand_state;
+
+	/* Floating point and vectors (cpu/fpstate.h). */
+	struct x87_state x87;
+	uint32_t mxcsr;
+	uint64_t xss;             /* IA32_XSS */
+	union vreg v[VREG_COUNT];
 
 	/* Interrupt state. */
 	bool intr_line;

@@ -255,7 +255,8 @@ static inline int env_map(uint64_t la, uint64_t pa, unsigned page_shift,
 	}
 	for (int i = 0;; i++, shift -= step) {
 		unsigned ibits = (m == PAGING_PAE && i == 0) ? 2 : step;
-		uint64_t a = table + ((la >> shift) & ((1u << ibits) - 1)) * esize;
+		uint64_t a = table +
+			     ((la >> shift) & ((1u << ibits) - 1)) * esize;
 		if (epa)
 			epa[i] = a;
 		if (shift == page_shift) {

@@ -44,7 +44,8 @@ static void put_idt32(int vector, uint64_t g)
 static void put_idt64(int vector, uint16_t sel, uint32_t off,
 		      unsigned access, unsigned ist)
 {
-	env_set(IDT + 16 * (unsigned)vector, 8, env_gate(sel, off, access, ist));
+	env_set(IDT + 16 * (unsigned)vector, 8,
+		env_gate(sel, off, access, ist));
 	env_set(IDT + 16 * (unsigned)vector + 8, 8, 0);
 }
 
@@ -570,13 +571,13 @@ static void test_task_switch_call_and_iret_back(void **state)
 	i.imm2 = S_TSS_B;
 	assert_int_equal(env_exec(c, &impl_CALLF_Ap, &i), -1);
 	assert_int_equal(c->seg[SEG_TR].sel, S_TSS_B);
-	assert_int_equal(env_get(ENV_GDT + S_TSS_B + 5, 1), 0x8b);   /* busy */
-	assert_int_equal(env_get(ENV_GDT + S_TSS_A + 5, 1), 0x8b);   /* nested */
-	assert_int_equal(env_get(TSS_B, 2), S_TSS_A);            /* link */
-	assert_int_equal(env_get(TSS_A + 0x20, 4), 0x4007);      /* old EIP */
-	assert_int_equal(env_get(TSS_A + 0x28, 4), 0xa0a0);      /* old EAX */
+	assert_int_equal(env_get(ENV_GDT + S_TSS_B + 5, 1), 0x8b); /* busy */
+	assert_int_equal(env_get(ENV_GDT + S_TSS_A + 5, 1), 0x8b); /* nested */
+	assert_int_equal(env_get(TSS_B, 2), S_TSS_A);              /* link */
+	assert_int_equal(env_get(TSS_A + 0x20, 4), 0x4007);        /* old EIP */
+	assert_int_equal(env_get(TSS_A + 0x28, 4), 0xa0a0);        /* old EAX */
 	assert_true(c->rflags & FLAG_NT);
-	assert_true(c->cr0 & (1u << 3));                         /* CR0.TS */
+	assert_true(c->cr0 & (1u << 3));                           /* CR0.TS */
 	assert_int_equal(c->gpr[REG_RAX], 0xb0b0);
 	assert_int_equal(c->gpr[REG_RSP], 0x38000);
 	assert_int_equal(c->next_rip, 0x3000);
@@ -589,7 +590,8 @@ static void test_task_switch_call_and_iret_back(void **state)
 	struct insn r = no_modrm(4, 1);
 	assert_int_equal(env_exec(c, &impl_IRET, &r), -1);
 	assert_int_equal(c->seg[SEG_TR].sel, S_TSS_A);
-	assert_int_equal(env_get(ENV_GDT + S_TSS_B + 5, 1), 0x89);   /* not busy */
+	/* No longer busy. */
+	assert_int_equal(env_get(ENV_GDT + S_TSS_B + 5, 1), 0x89);
 	assert_int_equal(c->gpr[REG_RAX], 0xa0a0);
 	assert_int_equal(c->next_rip, 0x4007);
 	assert_false(c->rflags & FLAG_NT);

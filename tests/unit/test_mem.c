@@ -76,13 +76,14 @@ static struct env_access do_op(struct env *e, enum op op, int seg,
 	return ENV_ACCESS(e->c, op_run(e->c, op, seg, off, size, v));
 }
 
-static struct env_access rd(struct env *e, int seg, uint64_t off, unsigned size)
+static struct env_access rd(struct env *e, int seg, uint64_t off,
+			    unsigned size)
 {
 	return do_op(e, OP_READ, seg, off, size, 0);
 }
 
-static struct env_access wr(struct env *e, int seg, uint64_t off, unsigned size,
-			uint64_t v)
+static struct env_access wr(struct env *e, int seg, uint64_t off,
+			    unsigned size, uint64_t v)
 {
 	return do_op(e, OP_WRITE, seg, off, size, v);
 }
@@ -174,8 +175,9 @@ static void test_segment_checks(void **state)
 		s->attr = t->type | SEG_ATTR_S | SEG_ATTR_P |
 			  (t->big ? SEG_ATTR_DB : 0);
 		s->sel = 0x28;
-		struct env_access r = t->write ? wr(e, t->seg, t->off, t->size, 0x5a)
-					   : rd(e, t->seg, t->off, t->size);
+		struct env_access r =
+			t->write ? wr(e, t->seg, t->off, t->size, 0x5a)
+				 : rd(e, t->seg, t->off, t->size);
 		if (t->expect == OK) {
 			if (r.fault)
 				print_error("%s: %s\n", t->name, c->fault.reason);
@@ -746,26 +748,29 @@ static void test_phys(void **state)
 	assert_int_equal(phys_read(c, 0x1ffe, 4), 0x11223344);
 }
 
+/* Every test gets a fresh machine (env_setup()). */
+#define MEM_TEST(f) cmocka_unit_test_setup_teardown(f, env_setup, env_teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_segment_checks, env_setup, env_teardown),
-		cmocka_unit_test_setup_teardown(test_unusable_segment, env_setup, env_teardown),
-		cmocka_unit_test_setup_teardown(test_wrap_at_4g, env_setup, env_teardown),
-		cmocka_unit_test_setup_teardown(test_64bit_addressing, env_setup, env_teardown),
-		cmocka_unit_test_setup_teardown(test_alignment_check, env_setup, env_teardown),
-		cmocka_unit_test_setup_teardown(test_page_crossing, env_setup, env_teardown),
-		cmocka_unit_test_setup_teardown(test_fetch, env_setup, env_teardown),
-		cmocka_unit_test_setup_teardown(test_invlpg, env_setup, env_teardown),
-		cmocka_unit_test_setup_teardown(test_cr3_and_global, env_setup, env_teardown),
-		cmocka_unit_test_setup_teardown(test_pcid, env_setup, env_teardown),
-		cmocka_unit_test_setup_teardown(test_cr_changes, env_setup, env_teardown),
-		cmocka_unit_test_setup_teardown(test_dirty_after_read, env_setup, env_teardown),
-		cmocka_unit_test_setup_teardown(test_privilege_sets, env_setup, env_teardown),
-		cmocka_unit_test_setup_teardown(test_pkru_change, env_setup, env_teardown),
-		cmocka_unit_test_setup_teardown(test_code_pages, env_setup, env_teardown),
-		cmocka_unit_test_setup_teardown(test_mmio, env_setup, env_teardown),
-		cmocka_unit_test_setup_teardown(test_phys, env_setup, env_teardown),
+		MEM_TEST(test_segment_checks),
+		MEM_TEST(test_unusable_segment),
+		MEM_TEST(test_wrap_at_4g),
+		MEM_TEST(test_64bit_addressing),
+		MEM_TEST(test_alignment_check),
+		MEM_TEST(test_page_crossing),
+		MEM_TEST(test_fetch),
+		MEM_TEST(test_invlpg),
+		MEM_TEST(test_cr3_and_global),
+		MEM_TEST(test_pcid),
+		MEM_TEST(test_cr_changes),
+		MEM_TEST(test_dirty_after_read),
+		MEM_TEST(test_privilege_sets),
+		MEM_TEST(test_pkru_change),
+		MEM_TEST(test_code_pages),
+		MEM_TEST(test_mmio),
+		MEM_TEST(test_phys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

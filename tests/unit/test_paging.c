@@ -227,7 +227,8 @@ static void run_perm_case(struct env *e, const struct perm_case *t,
 		assert_false(r.fault);
 		bool write = t->kind == K_WRITE || t->kind == K_IWRITE;
 		if (write)
-			assert_int_equal(env_get(DATA_PA + (la & 0xfff), 4), WVAL);
+			assert_int_equal(env_get(DATA_PA + (la & 0xfff), 4),
+					 WVAL);
 		else
 			assert_int_equal(r.value, MARKER);
 		/* SDM 4.8: A in every entry used, D in the final one on a
