@@ -26,6 +26,10 @@ struct bus_ops {
 	/* The CPU stopped for good (triple fault) or wants attention; the
 	 * machine decides what that means. */
 	void (*shutdown)(void *ctx, const char *why);
+	/* The machine's virtual time in nanoseconds (platform/clock.h): the
+	 * TSC is derived from it so that all CPUs see one time base. NULL
+	 * means the CPU's own retired instructions are the clock. */
+	uint64_t (*now_ns)(void *ctx);
 };
 
 struct bus {

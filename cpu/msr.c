@@ -82,13 +82,21 @@ bool msr_canonical(const struct cpu *c, uint64_t v)
 	return (uint64_t)((int64_t)(v << sh) >> sh) == v;
 }
 
+/* The TSC counts at the model's rate on the machine's virtual clock when
+ * there is one (one time base for every CPU), else on this CPU's retired
+ * instructions. */
 uint64_t msr_tsc(const struct cpu *c)
 {
-	uint64_t ticks = c->icount;
 	const struct cpu_model *m = &c->model;
-	if (m->insns_per_sec && m->tsc_hz != m->insns_per_sec)
+	uint64_t ticks;
+	if (c->bus->ops->now_ns)
+		ticks = (uint64_t)((unsigned __int128)c->bus->ops->now_ns(c->bus->ctx) *
+				   m->tsc_hz / 1000000000u);
+	else if (m->insns_per_sec && m->tsc_hz != m->insns_per_sec)
 		ticks = (uint64_t)((unsigned __int128)c->icount * m->tsc_hz /
 				   m->insns_per_sec);
+	else
+		ticks = c->icount;
 	return ticks + c->tsc_offset;
 }
 

@@ -98,7 +98,7 @@ enum {
 	ATTN_CODE_CHANGED = 1u << 3, /* the running block may be stale */
 	ATTN_MODE = 1u << 4,       /* something that changes decoding changed */
 	ATTN_SHADOW = 1u << 5,     /* interrupt shadow active (STI, MOV SS) */
-	ATTN_TRAP = 1u << 6,       /* single-step or data breakpoint trap due */
+	ATTN_TRAP = 1u << 6,       /* a debug trap is due (db_pending) */
 	ATTN_REPEAT = 1u << 7,     /* the instruction runs again (a REP string
 				      instruction between bursts): leave the
 				      block so RIP and the block agree */
@@ -162,6 +162,15 @@ struct cpu {
 	 * they retire) and ATTN_SHADOW: events wait while icount <=
 	 * shadow_icount, i.e. until one more instruction has retired. */
 	uint64_t shadow_icount;
+
+	/* Debug traps (cpu/debug.h). db_pending: the DR6 B0-B3 and BT bits
+	 * found since the current instruction began, meaningful while
+	 * ATTN_TRAP is set. db_held: the traps a MOV SS or POP SS holds
+	 * over the next instruction (SDM Vol. 3A 6.8.3), valid while icount
+	 * is db_held_icount. */
+	uint32_t db_pending;
+	uint32_t db_held;
+	uint64_t db_held_icount;
 
 	/* Exceptions. fault_env is where a raised fault unwinds to. */
 	jmp_buf *fault_env;

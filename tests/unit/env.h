@@ -446,7 +446,7 @@ static inline void env_seg_load(struct cpu *c, int sreg, uint16_t sel)
 	__extension__({                                                   \
 		struct cpu *env_catch_c = (c);                            \
 		jmp_buf env_catch_jb;                                     \
-		/* volatile: set after setjmp() returns again. */         \
+		/* volatile, or gcc fears the longjmp() clobbers it. */   \
 		volatile int env_catch_v = -1;                            \
 		env_catch_c->fault_env = &env_catch_jb;                   \
 		if (setjmp(env_catch_jb)) {                               \
@@ -476,7 +476,8 @@ struct env_access {
 		int env_access_v = ENV_CATCH(env_access_c,                \
 					     env_access_value = (expr));  \
 		env_access_v < 0 ?                                        \
-			(struct env_access){ .value = env_access_value } : \
+			(struct env_access){                              \
+				.value = env_access_value } :             \
 			(struct env_access){                              \
 				.fault = true, .vector = env_access_v,    \
 				.ec = env_access_c->fault.error_code,     \

@@ -590,8 +590,7 @@ static void test_task_switch_call_and_iret_back(void **state)
 	struct insn r = no_modrm(4, 1);
 	assert_int_equal(env_exec(c, &impl_IRET, &r), -1);
 	assert_int_equal(c->seg[SEG_TR].sel, S_TSS_A);
-	/* No longer busy. */
-	assert_int_equal(env_get(ENV_GDT + S_TSS_B + 5, 1), 0x89);
+	assert_int_equal(env_get(ENV_GDT + S_TSS_B + 5, 1), 0x89); /* not busy */
 	assert_int_equal(c->gpr[REG_RAX], 0xa0a0);
 	assert_int_equal(c->next_rip, 0x4007);
 	assert_false(c->rflags & FLAG_NT);
