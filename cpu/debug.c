@@ -272,10 +272,13 @@ void debug_run_rep_string(struct cpu *c, const struct insn *i, bool step)
 	c->rflags |= FLAG_RF;
 }
 
-void debug_discard(struct cpu *c)
+void debug_discard(struct cpu *c, uint32_t held)
 {
 	c->db_pending &= ~(uint32_t)DR6_B_MASK;
-	if (!c->db_pending)
+	c->db_pending |= held & ~DEBUG_HELD_SHADOW;
+	if (c->db_pending)
+		c->attention |= ATTN_TRAP;
+	else
 		c->attention &= ~(uint32_t)ATTN_TRAP;
 }
 

@@ -140,8 +140,10 @@ bool debug_is_rep_string(const struct insn *i);
 void debug_run_rep_string(struct cpu *c, const struct insn *i, bool step);
 
 /* A fault unwound out of the instruction: the breakpoint matches of its
- * partial execution are dropped (the instruction will run again). */
-void debug_discard(struct cpu *c);
+ * partial execution are dropped (the instruction will run again), while
+ * the traps held for it (held, from debug_take_held()) become pending,
+ * to be delivered once the fault's handler is entered. */
+void debug_discard(struct cpu *c, uint32_t held);
 
 /* After instruction i has completed (c->rip is where execution goes on):
  * held are the traps a preceding MOV SS or POP SS held (0 if none), tf

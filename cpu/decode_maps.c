@@ -292,7 +292,7 @@ static const struct dec_node grp7_reg[8] = {
 	   PFX(RSVD, NSUP("SEAMOPS (66 0F 01 CE)", "TDX"), RSVD, RSVD),
 	   PFX(NSUP("ENCLS (0F 01 CF)", "SGX"),
 	       NSUP("SEAMCALL (66 0F 01 CF)", "TDX"), RSVD, RSVD)),
-	RM(NSUP("XGETBV (0F 01 D0)", "XSAVE"), NSUP("XSETBV (0F 01 D1)", "XSAVE"),
+	RM(NP(L(XGETBV, V, NONE, 0)), NP(L(XSETBV, V, NONE, 0)),
 	   RSVD, RSVD, VMX("VMFUNC (0F 01 D4)"), NSUP("XEND (0F 01 D5)", "TSX"),
 	   NSUP("XTEST (0F 01 D6)", "TSX"), NSUP("ENCLU (0F 01 D7)", "SGX")),
 	RM(SVM("VMRUN (0F 01 D8)"), SVM("VMMCALL (0F 01 D9)"),
@@ -334,13 +334,11 @@ static const struct dec_node grp7_reg[8] = {
 
 /* 0F AE (group 15). */
 #define GRP15_MEM                                                           \
-	PFX(REG(NOT_IMPL("FXSAVE (0F AE /0)"), NOT_IMPL("FXRSTOR (0F AE /1)"), \
-		NOT_IMPL("LDMXCSR (0F AE /2)"), NOT_IMPL("STMXCSR (0F AE /3)"), \
-		NOT_IMPL("XSAVE (0F AE /4)"), NOT_IMPL("XRSTOR (0F AE /5)"),   \
-		NOT_IMPL("XSAVEOPT (0F AE /6)"), L(CLFLUSH_Mb, B, NONE, 0)),    \
-	    REG(NOT_IMPL("FXSAVE (0F AE /0)"), NOT_IMPL("FXRSTOR (0F AE /1)"), \
-		NOT_IMPL("LDMXCSR (0F AE /2)"), NOT_IMPL("STMXCSR (0F AE /3)"), \
-		NOT_IMPL("XSAVE (0F AE /4)"), NOT_IMPL("XRSTOR (0F AE /5)"),   \
+	PFX(REG(L(FXSAVE_M, Y, NONE, 0), L(FXRSTOR_M, Y, NONE, 0),         \
+		L(LDMXCSR_Md, V, NONE, 0), L(STMXCSR_Md, V, NONE, 0),           \
+		L(XSAVE_M, Y, NONE, 0), L(XRSTOR_M, Y, NONE, 0),               \
+		L(XSAVEOPT_M, Y, NONE, 0), L(CLFLUSH_Mb, B, NONE, 0)),         \
+	    REG(RSVD, RSVD, RSVD, RSVD, RSVD, RSVD,                          \
 		NSUP("CLWB (66 0F AE /6)", "CLWB"),                          \
 		L(CLFLUSHOPT_Mb, B, NONE, 0)),                                \
 	    REG(RSVD, RSVD, RSVD, RSVD, NSUP("PTWRITE (F3 0F AE /4)", "PTWRITE"), \
@@ -365,8 +363,8 @@ static const struct dec_node grp7_reg[8] = {
 #define GRP9_MEM                                                            \
 	REG(RSVD, REXW(L(CMPXCHG8B_Mq, V, NONE, 0),                         \
 		       L(CMPXCHG16B_Mdq, V, NONE, 0)),                        \
-	    RSVD, NOT_IMPL("XRSTORS (0F C7 /3)"), NOT_IMPL("XSAVEC (0F C7 /4)"), \
-	    NOT_IMPL("XSAVES (0F C7 /5)"),                                   \
+	    RSVD, L(XRSTORS_M, Y, NONE, 0), L(XSAVEC_M, Y, NONE, 0),        \
+	    L(XSAVES_M, Y, NONE, 0),                                         \
 	    PFX(VMX("VMPTRLD (0F C7 /6)"), VMX("VMCLEAR (66 0F C7 /6)"),     \
 		VMX("VMXON (F3 0F C7 /6)"), RSVD),                           \
 	    PFX(VMX("VMPTRST (0F C7 /7)"), RSVD, RSVD, RSVD))

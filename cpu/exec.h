@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cpu/flags.h"
 #include "cpu/insn.h"
 #include "cpu/mem_fast.h"
 #include "cpu/state.h"
@@ -64,10 +65,14 @@ static inline uint64_t insn_ea(const struct cpu *c, const struct insn *i)
 
 /* Makes the current instruction run again (a REP string instruction
  * after a burst of iterations): RIP stays, and the CPU leaves its block so
- * that interrupts can be taken between bursts. */
+ * that interrupts can be taken between bursts. RF = 1 while it is in
+ * progress: an event taken between iterations pushes RF = 1 and the
+ * instruction breakpoint is not checked again when it goes on (SDM Vol.
+ * 3B 18.3.1.1). */
 static inline void insn_repeat(struct cpu *c)
 {
 	c->next_rip = c->rip;
+	c->rflags |= FLAG_RF;
 	c->attention |= ATTN_REPEAT;
 }
 

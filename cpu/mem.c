@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cpu/debug.h"
 #include "cpu/fault.h"
 #include "cpu/flags.h"
 #include "cpu/mem_fast.h"
@@ -194,12 +195,28 @@ static unsigned translate_access(struct cpu *c, uint64_t la, unsigned size,
 	return n0;
 }
 
+/* Data breakpoints see each page's part of an access once both
+ * translations have succeeded (cpu/debug.h). Pages that hold bytes of an
+ * enabled data breakpoint have no TLB tags, so their accesses all come
+ * through here. */
+static void watch_access(struct cpu *c, uint64_t la, unsigned size,
+			 unsigned n0, bool wrap32, bool write)
+{
+	debug_watch_data(c, la, n0, write);
+	if (n0 < size) {
+		uint64_t la2 = la + n0;
+		debug_watch_data(c, wrap32 ? (uint32_t)la2 : la2, size - n0,
+				 write);
+	}
+}
+
 static uint64_t lin_read_bytes(struct cpu *c, uint64_t la, unsigned size,
 			       unsigned acc, bool wrap32)
 {
 	struct tlb_xlate x[2];
 	uint8_t buf[8];
 	unsigned n0 = translate_access(c, la, size, acc, wrap32, x);
+	watch_access(c, la, size, n0, wrap32, false);
 	xlate_read(c, &x[0], buf, n0);
 	if (n0 < size)
 		xlate_read(c, &x[1], buf + n0, size - n0);
@@ -215,6 +232,7 @@ static void lin_write_bytes(struct cpu *c, uint64_t la, unsigned size,
 	uint8_t buf[8];
 	memcpy(buf, &v, size);
 	unsigned n0 = translate_access(c, la, size, acc | ACC_WRITE, wrap32, x);
+	watch_access(c, la, size, n0, wrap32, true);
 	xlate_write(c, &x[0], buf, n0);
 	if (n0 < size)
 		xlate_write(c, &x[1], buf + n0, size - n0);

@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 
+#include "cpu/debug.h"
 #include "cpu/exec.h"
 #include "cpu/fault.h"
 #include "cpu/flags.h"
@@ -79,12 +80,14 @@ static void do_in(struct cpu *c, uint16_t port, unsigned size)
 {
 	io_check_permission(c, port, size);
 	reg_write(c, REG_RAX, size, port_in(c, port, size));
+	debug_watch_io(c, port, size);
 }
 
 static void do_out(struct cpu *c, uint16_t port, unsigned size)
 {
 	io_check_permission(c, port, size);
 	port_out(c, port, size, (uint32_t)reg_read(c, REG_RAX, size));
+	debug_watch_io(c, port, size);
 }
 
 static unsigned eax_size(const struct insn *i)
@@ -161,6 +164,7 @@ EXEC_INLINE void io_str_step(struct cpu *c, const struct insn *i,
 		port_out(c, port, size, (uint32_t)mem_read(c, i->seg, si, size));
 		reg_write(c, REG_RSI, as, si + d);
 	}
+	debug_watch_io(c, port, size);
 }
 
 EXEC_INLINE void io_str(struct cpu *c, const struct insn *i, unsigned size,

@@ -11,6 +11,7 @@
 
 #include <inttypes.h>
 
+#include "cpu/debug.h"
 #include "cpu/exec.h"
 #include "cpu/fault.h"
 #include "cpu/flags.h"
@@ -54,10 +55,9 @@
 #define EFER_LME BIT(8)
 #define EFER_LMA BIT(10)
 
-#define DR6_BD BIT(13)
-#define DR6_FIXED1 0xffff0ff0ull   /* bits that read 1 (SDM Vol. 3B 17.2.3) */
+/* DR6 and DR7 bits software may write; the others read as DR6_FIXED1
+ * (cpu/debug.h) and DR7_FIXED1 (SDM Vol. 3B 18.2.3, 18.2.4). */
 #define DR6_WRITABLE 0x0000e00full /* B0-B3, BD, BS, BT */
-#define DR7_GD BIT(13)
 #define DR7_FIXED1 0x400ull
 #define DR7_WRITABLE 0xffff23ffull /* L0-G3, LE, GE, GD, R/W0-LEN3 */
 
@@ -375,9 +375,13 @@ static unsigned dr_access(struct cpu *c, unsigned dr, const char *dir)
 	if (c->dr[7] & DR7_GD) {
 		/* General detect: a fault before the access, with DR6.BD
 		 * set; the processor clears DR7.GD as it enters the #DB
-		 * handler so that the handler can use the registers. */
+		 * handler so that the handler can use the registers. Being
+		 * a fault other than an instruction breakpoint, it pushes
+		 * RF = 1 (SDM Vol. 3B 18.3.1.1), which the handler entry
+		 * clears again. */
 		c->dr[6] |= DR6_BD;
-		c->dr[7] &= ~DR7_GD;
+		c->dr[7] &= ~(uint64_t)DR7_GD;
+		c->rflags |= FLAG_RF;
 		cpu_raise(c, EXC_DB, "MOV %s DR%u with DR7.GD = 1 (general detect; DR6.BD set)",
 			  dir, dr);
 	}
@@ -388,6 +392,7 @@ static void mov_dd_rd(struct cpu *c, const struct insn *i)
 {
 	unsigned dr = dr_access(c, i->reg, "to");
 	uint64_t val = reg_read(c, i->rm, crdr_size(c));
+	uint64_t old = c->dr[dr];
 	switch (dr) {
 	case 6:
 		GP_IF(c, val >> 32, "MOV DR%u: DR6 = 0x%" PRIx64 ": bits 63:32 are reserved",
@@ -403,6 +408,9 @@ static void mov_dd_rd(struct cpu *c, const struct insn *i)
 		c->dr[dr] = val;
 		break;
 	}
+	/* Breakpoints decide which pages may have TLB tags. */
+	if (dr != 6 && c->dr[dr] != old)
+		debug_dr_written(c, dr, old);
 }
 
 static void mov_rd_dd(struct cpu *c, const struct insn *i)

@@ -8,6 +8,7 @@
 
 #include "cpu/block.h"
 #include "cpu/blockcache.h"
+#include "cpu/debug.h"
 #include "cpu/decode.h"
 #include "cpu/fault.h"
 #include "cpu/flags.h"
@@ -15,9 +16,6 @@
 #include "cpu/mem.h"
 #include "cpu/state.h"
 #include "util/log.h"
-
-#define DR7_ENABLE_BITS 0xffu
-#define DR6_BS (1u << 14)
 
 static uint64_t rip_mask(unsigned code_size)
 {
@@ -193,43 +191,59 @@ static void step_block(struct cpu *c)
 	}
 }
 
-/* Single-step path with the debug rules: instruction breakpoints (DR0-3
- * with DR7 R/W = 00) are faults checked before the instruction unless
- * RFLAGS.RF = 1; TF gives a single-step trap after it (SDM Vol. 3A 18.3). */
+/* Linear address of the instruction at c->rip, without the CS limit
+ * check: an instruction breakpoint comes before fetch faults (SDM Vol. 3A
+ * 6.9, table 6-2). */
+static uint64_t code_linear(const struct cpu *c, unsigned code_size)
+{
+	if (code_size == 8)
+		return c->rip;
+	return (c->seg[SEG_CS].base + c->rip) & 0xffffffffull;
+}
+
+/* The debug path: one uncached instruction with the rules of SDM Vol. 3B
+ * 18.3 (cpu/debug.h). An instruction breakpoint is a fault before the
+ * instruction unless RFLAGS.RF = 1 or a MOV SS or POP SS precedes it
+ * (18.3.1.1 says the breakpoint "may not be triggered" there; it is
+ * not). RF is then cleared, "at the start of the instruction after the
+ * check for instruction breakpoints" (18.3.1.1). A repeated string
+ * instruction runs one iteration at a time while TF = 1 or a data or I/O
+ * breakpoint is armed. The traps the instruction leaves (data and I/O
+ * breakpoints, TF, a task switch's T flag) become one #DB after it; a
+ * fault drops the breakpoint matches of its partial execution. */
 static void step_debug(struct cpu *c)
 {
-	uint64_t dr7 = c->dr[7];
-	bool rf = c->rflags & FLAG_RF;
+	jmp_buf env;
+	jmp_buf *volatile outer = c->fault_env;
+	unsigned code_size = cpu_code_size(c);
+	volatile uint32_t held = debug_take_held(c);
+	struct insn i;
+
+	c->db_pending = 0;
+	c->fault_env = &env;
+	if (setjmp(env)) {
+		c->fault_env = outer;
+		debug_discard(c, held);
+		longjmp(*outer, 1);
+	}
+	if (!(c->rflags & FLAG_RF) && !(held & DEBUG_HELD_SHADOW))
+		debug_check_insn(c, code_linear(c, code_size));
+	fetch_decode(c, code_size, &i);
+	if (log_enabled(LOG_TRACE))
+		log_msg(LOG_TRACE, "cpu", "cpu %u: %04x:%llx %s (%u bytes)",
+			c->apic_id, c->seg[SEG_CS].sel,
+			(unsigned long long)c->rip, insn_mnemonics[i.id], i.len);
+	c->rflags &= ~(uint64_t)FLAG_RF;
 	bool tf = c->rflags & FLAG_TF;
-	if (!rf && (dr7 & DR7_ENABLE_BITS)) {
-		unsigned avail;
-		uint64_t la = fetch_linear(c, cpu_code_size(c), &avail);
-		uint64_t hits = 0;
-		for (unsigned n = 0; n < 4; n++) {
-			bool enabled = (dr7 >> (n * 2)) & 3;
-			unsigned rw = (dr7 >> (16 + n * 4)) & 3;
-			if (enabled && rw == 0 && c->dr[n] == la)
-				hits |= 1u << n;
-		}
-		if (hits) {
-			c->dr[6] = (c->dr[6] & ~0xfull) | hits;
-			cpu_raise(c, EXC_DB, "instruction breakpoint at 0x%llx (DR6 B bits 0x%llx)",
-				  (unsigned long long)la, (unsigned long long)hits);
-		}
-	}
-	uint64_t before = c->icount;
-	step_uncached(c);
-	if (c->icount == before)
-		return;
-	if (rf)
-		c->rflags &= ~(uint64_t)FLAG_RF;
-	bool shadowed = (c->attention & ATTN_SHADOW) &&
-			c->icount <= c->shadow_icount;
-	if (tf && !shadowed) {
-		c->dr[6] |= DR6_BS;
-		c->next_rip = c->rip;
-		intr_deliver(c, EXC_DB, INTR_EXCEPTION, false, 0);
-	}
+	c->next_rip = (c->rip + i.len) & rip_mask(code_size);
+	if (debug_is_rep_string(&i) && (tf || debug_watching(c)))
+		debug_run_rep_string(c, &i, tf);
+	else
+		i.fn(c, &i);
+	c->fault_env = outer;
+	c->rip = c->next_rip;
+	c->icount++;
+	debug_end_insn(c, &i, held, tf);
 }
 
 /* Interrupts and NMI between instructions (SDM Vol. 3A 6.8, 6.9). Returns
@@ -273,7 +287,14 @@ static int service(struct cpu *c)
 	if (c->attention & ATTN_CODE_CHANGED)
 		jcache_invalidate(c);
 	c->attention &= ~(uint32_t)(ATTN_CODE_CHANGED | ATTN_MODE | ATTN_REPEAT);
+	/* Debug traps found outside an instruction (while a fault or an
+	 * event was delivered) come before interrupts (SDM Vol. 3A 6.9),
+	 * and so do those the delivery of an interrupt finds. */
+	if (c->attention & ATTN_TRAP)
+		debug_deliver_pending(c);
 	take_events(c);
+	if (c->attention & ATTN_TRAP)
+		debug_deliver_pending(c);
 	/* ATTN_INTR stays set only while an interrupt could be taken;
 	 * IF changes end a block, so this is re-evaluated in time. */
 	if (!(c->intr_line && (c->rflags & FLAG_IF)))

@@ -3,16 +3,15 @@
  * CR3 and LDTR, and the checks of table 7-1. */
 #include "cpu/task.h"
 
+#include "cpu/debug.h"
 #include "cpu/exec.h"
 #include "cpu/fault.h"
 #include "cpu/flags.h"
-#include "cpu/interrupt.h"
 #include "cpu/mem.h"
 #include "cpu/paging.h"
 #include "cpu/tlb.h"
 
 #define CR0_TS (1u << 3)
-#define DR6_BT (1u << 15)
 
 /* TSS layouts (SDM Vol. 3A figures 7-2 and 7-11). Segment selectors are
  * in ES CS SS DS FS GS order, which is SEG_ES..SEG_GS. */
@@ -303,10 +302,9 @@ void task_switch(struct cpu *c, uint16_t tss_sel, struct seg_desc *d,
 			      "%s: new EIP 0x%llx is beyond the CS limit 0x%x",
 			      what, (unsigned long long)c->rip,
 			      c->seg[SEG_CS].limit);
-	if (t.trap) {
-		/* The T flag: #DB in the new task before its first
-		 * instruction (SDM Vol. 3A 18.2.3, BT). */
-		c->dr[6] |= DR6_BT;
-		intr_deliver(c, EXC_DB, INTR_EXCEPTION, false, 0);
-	}
+	/* The T flag: a #DB trap with DR6.BT before the new task's first
+	 * instruction (SDM Vol. 3A 7.3 step 14, Vol. 3B 18.3.1.5), together
+	 * with any other trap of the instruction that switched. */
+	if (t.trap)
+		debug_task_trap(c);
 }

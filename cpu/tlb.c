@@ -4,6 +4,7 @@
 #include "cpu/tlb.h"
 
 #include "cpu/blockcache.h"
+#include "cpu/debug.h"
 #include "cpu/fault.h"
 #include "cpu/paging.h"
 
@@ -41,7 +42,9 @@ void tlb_note_ram_write(struct cpu *c, uint64_t pa, uint64_t len)
 
 /* Enters the translation w found into set (0 supervisor, 1 user). The
  * tags are what that set's accesses may do without a walk; a tag that
- * depends on EFLAGS.AC or that needs the dirty flag set is left out. */
+ * depends on EFLAGS.AC or that needs the dirty flag set is left out, and
+ * so is one for accesses an enabled data breakpoint on the page may
+ * match (cpu/debug.h). */
 static void fill(struct cpu *c, unsigned set, uint64_t la, uint8_t *host,
 		 const struct paging_walk *w)
 {
@@ -52,11 +55,14 @@ static void fill(struct cpu *c, unsigned set, uint64_t la, uint8_t *host,
 	 * SMAP refuses for user-mode pages whatever EFLAGS.AC says. */
 	unsigned who = set ? ACC_USER : ACC_IMPLICIT_SV;
 	bool code = c->cc && code_cache_is_code_page(c->cc, pa_page);
+	unsigned watch = (c->dr[7] & DR7_ENABLE_BITS) ?
+			 debug_page_watch(c->dr, page) : 0;
 
-	e->rtag = paging_check(c, w, who | ACC_READ) ? TLB_TAG_INVALID : page;
+	e->rtag = ((watch & DEBUG_WATCH_READ) ||
+		   paging_check(c, w, who | ACC_READ)) ? TLB_TAG_INVALID : page;
 	e->xtag = paging_check(c, w, who | ACC_FETCH) ? TLB_TAG_INVALID : page;
-	e->wtag = (w->dirty && !code && !paging_check(c, w, who | ACC_WRITE))
-			  ? page : TLB_TAG_INVALID;
+	e->wtag = (w->dirty && !code && !(watch & DEBUG_WATCH_WRITE) &&
+		   !paging_check(c, w, who | ACC_WRITE)) ? page : TLB_TAG_INVALID;
 	e->addend = (uintptr_t)(host - (w->pa & 0xfff)) - (uintptr_t)page;
 	e->pa = pa_page;
 	e->flags = (w->global ? TLB_GLOBAL : 0) |

@@ -15,6 +15,9 @@
  *     fetch tag with CR4.SMEP = 1; PKRU is folded in when filled;
  *   - a write tag needs the dirty flag already set in the final entry
  *     and a page that holds no cached code;
+ *   - no read (write) tag for a page holding bytes of an enabled data
+ *     breakpoint that matches reads (writes), so that those accesses
+ *     reach the breakpoint check of the slow path (cpu/debug.h);
  *   - only RAM pages are entered; MMIO always walks;
  *   - non-global entries belong to the current PCID. */
 #ifndef CPU_TLB_H
