@@ -65,6 +65,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB) | deps
 include roms/roms.mk
 include tests/tests.mk
 -include bench.mk
+-include linux.mk
 
 run: all roms
 	$(BIN) -kernel $(ROM_BUILD)/demo/hello.elf -serial stdio -display none

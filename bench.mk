@@ -1,5 +1,7 @@
 # `make bench`: guest MIPS of vmxsim against QEMU TCG on roms/bench/*.asm
-# guests (scripts/bench.sh). BENCH_RUNS sets the runs of each simulator.
+# guests (scripts/bench.sh): int (integer) and fpsimd (SSE matrix
+# multiplies and string search), whose MIPS are printed side by side at
+# the end. BENCH_RUNS sets the runs of each simulator.
 BENCH_BUILD := build/roms/bench
 BENCH_ROMS := $(patsubst roms/bench/%.asm,$(BENCH_BUILD)/%.elf,\
 	$(wildcard roms/bench/*.asm))
@@ -20,4 +22,11 @@ $(BENCH_BUILD)/%.elf: roms/bench/%.asm roms/lib/link.ld | deps
 bench: all bench-roms
 	@sh scripts/deps.sh qemu-system-x86 || \
 		echo "bench: cannot install QEMU; measuring vmxsim only"
-	sh scripts/bench.sh $(BIN) $(BENCH_BUILD)/int.elf $(BENCH_RUNS)
+	sh scripts/bench.sh $(BIN) $(BENCH_BUILD)/int.elf $(BENCH_RUNS) \
+		>$(BENCH_BUILD)/int.txt; st=$$?; cat $(BENCH_BUILD)/int.txt; \
+		exit $$st
+	BENCH_QEMU_ARGS="-cpu max" sh scripts/bench.sh $(BIN) \
+		$(BENCH_BUILD)/fpsimd.elf $(BENCH_RUNS) >$(BENCH_BUILD)/fpsimd.txt; \
+		st=$$?; cat $(BENCH_BUILD)/fpsimd.txt; exit $$st
+	@echo "== guest MIPS, integer and floating-point/SIMD workloads"
+	@grep -h '^SUMMARY:' $(BENCH_BUILD)/int.txt $(BENCH_BUILD)/fpsimd.txt

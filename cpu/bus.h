@@ -30,6 +30,31 @@ struct bus_ops {
 	 * TSC is derived from it so that all CPUs see one time base. NULL
 	 * means the CPU's own retired instructions are the clock. */
 	uint64_t (*now_ns)(void *ctx);
+	/* The CPU's FERR# output changed to level (true = asserted): with
+	 * CR0.NE = 0 an unmasked x87 exception asserts it, clearing the
+	 * exception deasserts it (SDM Vol. 1 appendix D). A PC routes it to
+	 * IRQ 13 and answers with IGNNE# (cpu_set_ignne()). NULL: nothing
+	 * is connected. */
+	void (*ferr)(void *ctx, bool level);
+	/* The local APIC, which is the platform's (platform/lapic.h). Each
+	 * call names the CPU by its APIC ID, so that the CLI and scripts
+	 * reach the right APIC while no CPU runs. Any of them may be NULL
+	 * on a bus without local APICs.
+	 *
+	 * apic_msr_read/apic_msr_write: RDMSR and WRMSR of the MSRs that
+	 * live in the APIC (the x2APIC registers 800H-8FFH,
+	 * IA32_TSC_DEADLINE). Return false with the rule in why to raise
+	 * #GP(0). */
+	bool (*apic_msr_read)(void *ctx, unsigned apic_id, uint32_t index,
+			      uint64_t *val, char *why, size_t whylen);
+	bool (*apic_msr_write)(void *ctx, unsigned apic_id, uint32_t index,
+			       uint64_t val, char *why, size_t whylen);
+	/* IA32_APIC_BASE took a new value (WRMSR; the CPU has checked it). */
+	void (*apic_base_changed)(void *ctx, unsigned apic_id, uint64_t val);
+	/* The task-priority register, which MOV CR8 reads and writes as
+	 * TPR bits 7:4 (SDM Vol. 3A 10.8.6.1). */
+	uint8_t (*tpr_read)(void *ctx, unsigned apic_id);
+	void (*tpr_write)(void *ctx, unsigned apic_id, uint8_t tpr);
 };
 
 struct bus {

@@ -8,7 +8,9 @@
 #include "cpu/block.h"
 #include "cpu/blockcache.h"
 #include "cpu/flags.h"
+#include "cpu/interrupt.h"
 #include "cpu/mem.h"
+#include "cpu/msr.h"
 #include "cpu/state.h"
 
 struct cpu *cpu_create(const struct bus *bus, struct code_cache *cc,
@@ -22,9 +24,23 @@ struct cpu *cpu_create(const struct bus *bus, struct code_cache *cc,
 	c->model = model ? *model : *model_default();
 	c->apic_id = apic_id;
 	c->block_cache_on = true;
+	c->a20_mask = ~0ull;
 	code_cache_add_cpu(cc, c);
 	cpu_reset(c);
 	return c;
+}
+
+void cpu_set_a20(struct cpu *c, bool enabled)
+{
+	uint64_t mask = enabled ? ~0ull : ~(1ull << 20);
+
+	if (mask == c->a20_mask)
+		return;
+	c->a20_mask = mask;
+	/* Cached translations and the jump cache hold physical pages
+	 * computed with the old mask; the running block ends. */
+	tlb_flush_all(c);
+	c->attention |= ATTN_MODE;
 }
 
 void cpu_destroy(struct cpu *c)
@@ -80,6 +96,8 @@ void cpu_reset(struct cpu *c)
 	c->mxcsr = 0x1f80;
 	c->xss = 0;
 	memset(c->v, 0, sizeof(c->v));
+	c->ferr = c->ignne = false;
+	c->xrstor_info.valid = false;
 	c->cpl = 0;
 	c->star = c->lstar = c->cstar = c->fmask = 0;
 	c->kernel_gs_base = c->tsc_aux = 0;
@@ -98,6 +116,8 @@ void cpu_reset(struct cpu *c)
 	c->intr_line = false;
 	c->nmi_pending = c->nmi_blocked = false;
 	c->halted = false;
+	/* APs wait for a start-up IPI (SDM Vol. 3A 8.4.3). */
+	c->wait_sipi = !(c->apic_base & (1u << 8));
 	c->shadow_icount = 0;
 	c->icount = 0;
 	c->attention = 0;
@@ -106,6 +126,138 @@ void cpu_reset(struct cpu *c)
 	c->shutdown_reason[0] = 0;
 	memset(&c->fault, 0, sizeof(c->fault));
 	tlb_flush_all(c);
+}
+
+/* What INIT leaves as it was (SDM Vol. 3A 9.1, table 9-1): "the
+ * internal caches, MSRs, MTRRs, and x87 FPU state are left unchanged";
+ * the SSE state (Vol. 1 11.6.4) and the other XSAVE-managed state (XCR0,
+ * IA32_XSS, PKRU) too, and the time-stamp counter. IA32_EFER is the
+ * exception: INIT clears it, as KVM and Bochs do, since the processor
+ * leaves IA-32e mode for real mode. CR0.CD and CR0.NW are kept (table
+ * 9-1, note 2). Everything else takes its RESET value: the INIT itself,
+ * at an instruction boundary, is RESET with what INIT keeps put back. */
+static void init_now(struct cpu *c)
+{
+	/* A copy of the whole CPU is large; INIT is rare and the simulator
+	 * runs on one host thread. */
+	static struct cpu old;
+
+	old = *c;
+	cpu_reset(c);
+#define KEEP(f) (c->f = old.f)
+	KEEP(x87); KEEP(mxcsr); KEEP(xss); KEEP(xcr0); KEEP(pkru);
+	KEEP(ferr); KEEP(ignne); KEEP(xrstor_info);
+	KEEP(star); KEEP(lstar); KEEP(cstar); KEEP(fmask);
+	KEEP(kernel_gs_base); KEEP(tsc_aux);
+	KEEP(sysenter_cs); KEEP(sysenter_esp); KEEP(sysenter_eip);
+	KEEP(pat); KEEP(apic_base); KEEP(misc_enable); KEEP(feature_control);
+	KEEP(tsc_offset); KEEP(tsc_adjust); KEEP(rand_state);
+	KEEP(mtrr_def_type);
+	memcpy(c->v, old.v, sizeof(c->v));
+	memcpy(c->mtrr_fixed, old.mtrr_fixed, sizeof(c->mtrr_fixed));
+	memcpy(c->mtrr_var, old.mtrr_var, sizeof(c->mtrr_var));
+	/* Not architectural state: the retired count goes on (it is the
+	 * machine's clock), the slice keeps its end, and INTR is the
+	 * local APIC's output. */
+	KEEP(icount); KEEP(icount_limit); KEEP(intr_line); KEEP(in_run);
+#undef KEEP
+	c->cr0 = 0x10 | (old.cr0 & 0x60000000u);   /* CD, NW kept */
+	c->attention = (old.attention & (ATTN_STOP | ATTN_CODE_CHANGED |
+					 ATTN_BUDGET)) | ATTN_MODE;
+	if (c->intr_line && (c->rflags & FLAG_IF))
+		c->attention |= ATTN_INTR;
+	/* cpu_reset() chose the activity from the BSP flag, which INIT
+	 * keeps: the BSP runs from the reset vector, an AP waits for a
+	 * SIPI (SDM Vol. 3A 8.4.2). */
+	c->wait_sipi = !(c->apic_base & (1u << 8));
+}
+
+void cpu_init_signal(struct cpu *c)
+{
+	if (c->in_run)
+		c->attention |= ATTN_INIT;
+	else
+		init_now(c);
+}
+
+/* For the run loop (cpu/run.c): an INIT that arrived while executing. */
+void cpu_take_init(struct cpu *c)
+{
+	c->attention &= ~(uint32_t)ATTN_INIT;
+	init_now(c);
+}
+
+bool cpu_sipi(struct cpu *c, uint8_t vector)
+{
+	if (!c->wait_sipi || c->shut_down)
+		return false;
+	/* SDM Vol. 3A 8.4.3 and 10.6.1: the AP starts at 000VV000H in real
+	 * mode, CS = VV00H, IP = 0; the rest is the INIT state. */
+	set_seg(&c->seg[SEG_CS], (uint16_t)(vector << 8),
+		(uint64_t)vector << 12, 0xffff, 0x9b);
+	c->rip = c->next_rip = 0;
+	c->wait_sipi = false;
+	c->attention |= ATTN_MODE;
+	return true;
+}
+
+enum cpu_activity cpu_activity(const struct cpu *c)
+{
+	if (c->shut_down)
+		return CPU_SHUTDOWN;
+	if (c->wait_sipi)
+		return CPU_WAIT_FOR_SIPI;
+	return c->halted ? CPU_HLT : CPU_ACTIVE;
+}
+
+bool cpu_runnable(const struct cpu *c)
+{
+	if (c->shut_down)
+		return false;
+	if (c->attention & ATTN_INIT)
+		return true;
+	if (c->wait_sipi)
+		return false;
+	if (!c->halted)
+		return true;
+	/* What ends HLT (SDM Vol. 2A HLT): an unmasked interrupt, NMI,
+	 * INIT; a debug trap left by HLT itself is delivered first. */
+	return (c->attention & ATTN_TRAP) ||
+	       (c->nmi_pending && !c->nmi_blocked) ||
+	       (c->intr_line && (c->rflags & FLAG_IF));
+}
+
+bool cpu_is_bsp(const struct cpu *c)
+{
+	return c->apic_base & (1u << 8);
+}
+
+unsigned cpu_apic_id(const struct cpu *c)
+{
+	return c->apic_id;
+}
+
+void cpu_limit_budget(struct cpu *c, uint64_t n)
+{
+	if (c->icount + n < c->icount_limit) {
+		c->icount_limit = c->icount + n;
+		c->attention |= ATTN_BUDGET;
+	}
+}
+
+const uint64_t *cpu_icount_counter(const struct cpu *c)
+{
+	return &c->icount;
+}
+
+uint64_t cpu_tsc(const struct cpu *c)
+{
+	return msr_tsc(c);
+}
+
+uint64_t cpu_tsc_hz(const struct cpu *c)
+{
+	return c->model.tsc_hz;
 }
 
 void cpu_enter_flat_protected_mode(struct cpu *c)

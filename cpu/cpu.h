@@ -15,7 +15,8 @@ struct cpu_model;
 /* Why cpu_run() returned. */
 enum cpu_stop {
 	CPU_STOP_BUDGET,   /* the instruction budget is spent */
-	CPU_STOP_HALTED,   /* HLT (or wait-for-SIPI) with nothing to wake it */
+	CPU_STOP_HALTED,   /* HLT or wait-for-SIPI with nothing to wake it;
+			      cpu_activity() tells which */
 	CPU_STOP_SHUTDOWN, /* triple fault or other shutdown condition */
 	CPU_STOP_REQUEST,  /* cpu_request_stop() or a device asked to end the run */
 };
@@ -55,6 +56,58 @@ void cpu_request_stop(struct cpu *c);
  * interrupt controller) and NMI edge. */
 void cpu_set_intr(struct cpu *c, bool level);
 void cpu_raise_nmi(struct cpu *c);
+/* The A20 gate (the A20M# input, inverted): while it is disabled, bit 20
+ * of every physical address the CPU produces (linear addresses without
+ * paging, page-walk and page-frame addresses) is 0. A new CPU has it
+ * enabled; RESET and INIT do not change it, as it is an input pin. */
+void cpu_set_a20(struct cpu *c, bool enabled);
+/* The IGNNE# input: while asserted, a pending x87 exception does not
+ * stop the next waiting x87 instruction when CR0.NE = 0 (SDM Vol. 1
+ * D.2.1). A PC asserts it from port 0F0H while FERR# is asserted. */
+void cpu_set_ignne(struct cpu *c, bool level);
+
+/* Activity states, numbered as the VMCS guest activity state (SDM Vol.
+ * 3C 24.4.2). A CPU in HLT or wait-for-SIPI executes nothing and costs
+ * no host time: cpu_run() returns CPU_STOP_HALTED at once. */
+enum cpu_activity {
+	CPU_ACTIVE = 0,
+	CPU_HLT = 1,
+	CPU_SHUTDOWN = 2,
+	CPU_WAIT_FOR_SIPI = 3,
+};
+
+enum cpu_activity cpu_activity(const struct cpu *c);
+/* True if cpu_run() would execute or deliver something: the CPU is
+ * active, or halted with an event pending that ends HLT (an unblocked
+ * NMI, INTR with RFLAGS.IF = 1, INIT, a debug trap). */
+bool cpu_runnable(const struct cpu *c);
+/* IA32_APIC_BASE.BSP (SDM Vol. 3A 8.4.1): the bootstrap processor. At
+ * RESET the CPU with APIC ID 0 is the BSP; the others are APs and enter
+ * wait-for-SIPI (8.4.3). */
+bool cpu_is_bsp(const struct cpu *c);
+unsigned cpu_apic_id(const struct cpu *c);
+
+/* The INIT signal (INIT# or an INIT IPI): the state of SDM Vol. 3A table
+ * 9-1's INIT column; then the BSP executes from the reset vector and an
+ * AP enters wait-for-SIPI (8.4.2). The local APIC, which is the
+ * platform's, resets itself. A CPU that is executing takes it at the
+ * next instruction boundary; any other at once. */
+void cpu_init_signal(struct cpu *c);
+/* A start-up IPI with vector v: a CPU in wait-for-SIPI starts in real
+ * mode at CS:IP = v00:0000 (CS base v000H) and returns true; in any other
+ * state the SIPI is ignored and it returns false (SDM Vol. 3A 8.4.2,
+ * 10.6.1). */
+bool cpu_sipi(struct cpu *c, uint8_t vector);
+
+/* For the scheduler: a running CPU (cpu_run() in progress) returns after
+ * at most n more instructions, e.g. when a device arms a timer that is
+ * due before the slice would end. */
+void cpu_limit_budget(struct cpu *c, uint64_t n);
+/* The retired-instruction counter itself, for the machine's clock. */
+const uint64_t *cpu_icount_counter(const struct cpu *c);
+/* The time-stamp counter as RDTSC reads it now, and its rate in Hz. */
+uint64_t cpu_tsc(const struct cpu *c);
+uint64_t cpu_tsc_hz(const struct cpu *c);
 
 /* Without the block cache every instruction is decoded afresh; the same
  * handlers run either way. */

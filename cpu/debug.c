@@ -5,9 +5,9 @@
  *
  * Where the SDM leaves a choice:
  *   - B0-B3 "may or may not be set" for a breakpoint whose L and G flags
- *     are both clear (18.2.3); here they never are, so that a handler sees
- *     exactly the enabled breakpoints that matched, as 18.2.3 advises it
- *     to assume.
+ *     are both clear (18.2.3); here they never are: a handler sees exactly
+ *     the enabled breakpoints that matched, the only ones 18.2.3 tells it
+ *     to look at.
  *   - "Certain debug exceptions may clear bits 0-3" of DR6 (18.2.3): a
  *     #DB that reports breakpoint matches replaces B0-B3 with them; one
  *     that reports none (single-step, BD, BT alone) leaves B0-B3 as they
@@ -135,19 +135,33 @@ static void pend(struct cpu *c, uint32_t bits)
 	c->attention |= ATTN_TRAP;
 }
 
+/* Records a breakpoint match of an access; the first one of an
+ * instruction is kept for the log line. */
+static void pend_hit(struct cpu *c, unsigned hits, uint64_t addr,
+		     unsigned size, bool write, bool io)
+{
+	if (!(c->db_pending & DR6_B_MASK)) {
+		c->db_hit_addr = addr;
+		c->db_hit_size = (uint8_t)size;
+		c->db_hit_write = write;
+		c->db_hit_io = io;
+	}
+	pend(c, hits);
+}
+
 void debug_data_access(struct cpu *c, uint64_t la, unsigned size,
 		       bool write)
 {
 	unsigned hits = debug_match_data(c->dr, la, size, write);
 	if (hits)
-		pend(c, hits);
+		pend_hit(c, hits, la, size, write, false);
 }
 
 void debug_io_access(struct cpu *c, uint16_t port, unsigned size)
 {
 	unsigned hits = debug_match_io(c->dr, c->cr4, port, size);
 	if (hits)
-		pend(c, hits);
+		pend_hit(c, hits, port, size, false, true);
 }
 
 void debug_task_trap(struct cpu *c)
@@ -191,19 +205,15 @@ bool debug_watching(const struct cpu *c)
 
 /* ---- the run loop's debug path ---- */
 
-/* "B1 BS" for a set of DR6 bits, for reasons and log lines. */
-static void bit_names(char *buf, size_t len, uint32_t bits)
+/* "DR0 DR2" for DR6 B0-B3 bits. */
+static void bp_names(char *buf, size_t len, uint32_t bits)
 {
-	static const char *const names[16] = {
-		[0] = "B0", [1] = "B1", [2] = "B2", [3] = "B3",
-		[13] = "BD", [14] = "BS", [15] = "BT",
-	};
 	size_t at = 0;
 	buf[0] = 0;
-	for (unsigned b = 0; b < 16 && at < len; b++)
-		if (((bits >> b) & 1) && names[b])
-			at += (size_t)snprintf(buf + at, len - at, "%s%s",
-					       at ? " " : "", names[b]);
+	for (unsigned n = 0; n < 4 && at < len; n++)
+		if ((bits >> n) & 1)
+			at += (size_t)snprintf(buf + at, len - at, "%sDR%u",
+					       at ? " " : "", n);
 }
 
 void debug_check_insn(struct cpu *c, uint64_t la)
@@ -212,10 +222,10 @@ void debug_check_insn(struct cpu *c, uint64_t la)
 	if (!hits)
 		return;
 	char names[32];
-	bit_names(names, sizeof(names), hits);
+	bp_names(names, sizeof(names), hits);
 	c->dr[6] = (c->dr[6] & ~(uint64_t)DR6_B_MASK) | hits;
-	cpu_raise(c, EXC_DB, "instruction breakpoint at linear address 0x%llx with RFLAGS.RF = 0 (DR6 %s)",
-		  (unsigned long long)la, names);
+	cpu_raise(c, EXC_DB, "instruction breakpoint %s at linear address 0x%llx with RFLAGS.RF = 0",
+		  names, (unsigned long long)la);
 }
 
 bool debug_is_rep_string(const struct insn *i)
@@ -289,6 +299,32 @@ uint32_t debug_take_held(struct cpu *c)
 	return c->db_held_icount == c->icount ? held : 0;
 }
 
+/* Why a #DB trap reporting bits is delivered, e.g. "data breakpoint
+ * DR1 (first hit: 4-byte write at linear 0x1000); single-step (TF)". */
+static void trap_reason(const struct cpu *c, uint32_t bits, char *buf,
+			size_t len)
+{
+	size_t at = 0;
+	buf[0] = 0;
+	if (bits & DR6_B_MASK) {
+		char names[32];
+		bp_names(names, sizeof(names), bits);
+		at += (size_t)snprintf(buf, len, "%s breakpoint %s (first hit: %u-byte %s at %s 0x%llx)",
+				       c->db_hit_io ? "I/O" : "data", names,
+				       c->db_hit_size,
+				       c->db_hit_io ? "access" :
+				       c->db_hit_write ? "write" : "read",
+				       c->db_hit_io ? "port" : "linear",
+				       (unsigned long long)c->db_hit_addr);
+	}
+	if ((bits & DR6_BS) && at < len)
+		at += (size_t)snprintf(buf + at, len - at, "%ssingle-step (TF)",
+				       at ? "; " : "");
+	if ((bits & DR6_BT) && at < len)
+		snprintf(buf + at, len - at, "%stask switch into a TSS with T = 1",
+			 at ? "; " : "");
+}
+
 /* Sets DR6 for a #DB reporting bits and delivers it as a trap: the saved
  * rIP is c->rip, where execution continues. */
 static void deliver_trap(struct cpu *c, uint32_t bits)
@@ -298,11 +334,12 @@ static void deliver_trap(struct cpu *c, uint32_t bits)
 			   (bits & DR6_B_MASK);
 	c->dr[6] |= bits & (DR6_BD | DR6_BS | DR6_BT);
 	if (log_enabled(LOG_DEBUG)) {
-		char names[32];
-		bit_names(names, sizeof(names), bits);
-		log_msg(LOG_DEBUG, "cpu", "cpu %u: #DB (trap) at %04x:%llx: debug trap after the previous instruction or event (DR6 %s)",
+		char why[160];
+		trap_reason(c, bits, why, sizeof(why));
+		log_msg(LOG_DEBUG, "cpu", "cpu %u: #DB (trap) at %04x:%llx: %s; DR6 = 0x%llx",
 			c->apic_id, c->seg[SEG_CS].sel,
-			(unsigned long long)c->rip, names);
+			(unsigned long long)c->rip, why,
+			(unsigned long long)c->dr[6]);
 	}
 	c->db_pending = 0;
 	c->attention &= ~(uint32_t)ATTN_TRAP;

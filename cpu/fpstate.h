@@ -6,6 +6,7 @@
 #ifndef CPU_FPSTATE_H
 #define CPU_FPSTATE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* An 80-bit extended-precision value: 64-bit significand with its
@@ -24,6 +25,23 @@ struct x87_state {
 	uint16_t fop;      /* last non-control opcode, 11 bits */
 	uint64_t fip, fdp; /* last instruction and data pointers */
 	uint16_t fcs, fds;
+};
+
+/* What the last XRSTOR or XRSTORS recorded for the modified optimization
+ * of XSAVEOPT and XSAVES (SDM Vol. 1 13.6, XRSTOR_INFO): the CPL, VMX
+ * non-root operation, the area's linear address and the format (XCOMP_BV
+ * for XRSTORS and the compacted form, else 0), and the state it loaded.
+ * A component counts as modified while it differs from what was loaded
+ * (see cpu/ops_xsave.c). */
+struct xrstor_info {
+	bool valid;
+	bool nonroot;
+	uint8_t cpl;
+	uint64_t la;
+	uint64_t xcomp_bv;
+	uint64_t rfbm;
+	struct x87_state x87;
+	uint8_t xmm[16][16];
 };
 
 #define VREG_BYTES 64

@@ -32,4 +32,8 @@ void intr_deliver(struct cpu *c, int vector, enum intr_kind kind,
  * table 6-5. Never unwinds to the caller's fault_env. */
 void intr_deliver_fault(struct cpu *c);
 
+/* Takes an INIT that arrived while the CPU executed (ATTN_INIT), at an
+ * instruction boundary (cpu/cpu.c). */
+void cpu_take_init(struct cpu *c);
+
 #endif

@@ -390,13 +390,14 @@ void mem_fetch(struct cpu *c, uint64_t la, uint8_t *buf, unsigned len)
 	}
 }
 
-/* Physical accesses may cross into another page, which may be MMIO. */
+/* Physical accesses may cross into another page, which may be MMIO;
+ * each byte's address goes through the A20 gate (cpu_set_a20()). */
 uint64_t phys_read(struct cpu *c, uint64_t pa, unsigned size)
 {
 	uint8_t buf[8];
 	assert(size >= 1 && size <= 8);
 	for (unsigned done = 0; done < size;) {
-		uint64_t a = pa + done;
+		uint64_t a = (pa + done) & c->a20_mask;
 		unsigned n = 4096 - (unsigned)(a & 0xfff);
 		if (n > size - done)
 			n = size - done;
@@ -418,7 +419,7 @@ void phys_write(struct cpu *c, uint64_t pa, unsigned size, uint64_t v)
 	assert(size >= 1 && size <= 8);
 	memcpy(buf, &v, size);
 	for (unsigned done = 0; done < size;) {
-		uint64_t a = pa + done;
+		uint64_t a = (pa + done) & c->a20_mask;
 		unsigned n = 4096 - (unsigned)(a & 0xfff);
 		if (n > size - done)
 			n = size - done;

@@ -8,15 +8,18 @@
 
 /* Feature flags of the default model, by register (SDM Vol. 2A CPUID). */
 #define BIT(n) (1u << (n))
-#define L1_EDX (BIT(1) /* VME */ | BIT(2) /* DE */ | BIT(3) /* PSE */ |  \
+#define L1_EDX (BIT(0) /* FPU */ | BIT(1) /* VME */ | BIT(2) /* DE */ |  \
+		BIT(3) /* PSE */ |                                          \
 		BIT(4) /* TSC */ | BIT(5) /* MSR */ |                       \
 		BIT(6) /* PAE */ | BIT(8) /* CX8 */ | BIT(9) /* APIC */ |  \
 		BIT(11) /* SEP */ | BIT(12) /* MTRR */ | BIT(13) /* PGE */ | \
 		BIT(15) /* CMOV */ | BIT(16) /* PAT */ |                    \
-		BIT(17) /* PSE-36 */ | BIT(19) /* CLFSH */)
+		BIT(17) /* PSE-36 */ | BIT(19) /* CLFSH */ |                \
+		BIT(24) /* FXSR */)
 #define L1_ECX (BIT(13) /* CX16 */ | BIT(17) /* PCID */ |                \
-		BIT(22) /* MOVBE */ | BIT(23) /* POPCNT */ |                \
-		BIT(30) /* RDRAND */)
+		BIT(21) /* x2APIC */ | BIT(22) /* MOVBE */ |                \
+		BIT(23) /* POPCNT */ | BIT(24) /* TSC-deadline */ |         \
+		BIT(26) /* XSAVE */ | BIT(30) /* RDRAND */)
 #define L7_EBX (BIT(0) /* FSGSBASE */ | BIT(1) /* TSC_ADJUST */ |          \
 		BIT(7) /* SMEP */ | BIT(10) /* INVPCID */ |                 \
 		BIT(18) /* RDSEED */ | BIT(20) /* SMAP */)
@@ -26,13 +29,17 @@
 		BIT(26) /* 1-GByte pages */ | BIT(27) /* RDTSCP */ |        \
 		BIT(29) /* LM */)
 
+#define XCR0_X87 BIT(0)
+#define XCR0_SSE BIT(1)
+#define XSAVE_AREA 576u
+
 /* Family 6, model 0x9e, stepping 10: a Core of the Kaby Lake / Coffee
  * Lake generation, as Linux would identify it. */
 #define SIGNATURE 0x000906eau
 
 static const struct cpuid_leaf default_leaves[] = {
 	/* Maximum basic leaf, "GenuineIntel" in EBX EDX ECX. */
-	{ 0x0, 0, false, 0xb, 0x756e6547, 0x6c65746e, 0x49656e69 },
+	{ 0x0, 0, false, 0xd, 0x756e6547, 0x6c65746e, 0x49656e69 },
 	/* EBX: CLFLUSH line size 8 * 8 bytes; the initial APIC ID (bits
 	 * 31:24) and OSXSAVE are filled in per CPU. */
 	{ 0x1, 0, false, SIGNATURE, 8u << 8, L1_ECX, L1_EDX },
@@ -44,6 +51,12 @@ static const struct cpuid_leaf default_leaves[] = {
 	 * ID) is filled in per CPU. */
 	{ 0xb, 0, true, 0, 1, 1u << 8 | 0, 0 },
 	{ 0xb, 1, true, 8, 1, 2u << 8 | 1, 0 },
+	/* XSAVE (SDM Vol. 1 13.2): XCR0 may enable x87 and SSE state, both
+	 * in the 512-byte legacy region, so every area is 576 bytes with
+	 * the header. Sub-leaf 1: XSAVEOPT, XSAVEC, XGETBV with ECX = 1,
+	 * XSAVES/XRSTORS with IA32_XSS (no supervisor component). */
+	{ 0xd, 0, true, XCR0_X87 | XCR0_SSE, XSAVE_AREA, XSAVE_AREA, 0 },
+	{ 0xd, 1, true, BIT(0) | BIT(1) | BIT(2) | BIT(3), XSAVE_AREA, 0, 0 },
 	{ 0x80000000, 0, false, 0x80000008, 0, 0, 0 },
 	{ 0x80000001, 0, false, 0, 0, X1_ECX, X1_EDX },
 	/* Leaves 0x80000002-4, the brand string, are built from BRAND. */

@@ -60,6 +60,8 @@ enum { CPUID_EAX, CPUID_EBX, CPUID_ECX, CPUID_EDX };
 	X(SSE, 0x1, 0, EDX, 25) X(SSE2, 0x1, 0, EDX, 26)                  \
 	X(HTT, 0x1, 0, EDX, 28)                                           \
 	X(SSE3, 0x1, 0, ECX, 0) X(MONITOR, 0x1, 0, ECX, 3)                \
+	X(SSSE3, 0x1, 0, ECX, 9) X(SSE4_1, 0x1, 0, ECX, 19)               \
+	X(SSE4_2, 0x1, 0, ECX, 20)                                        \
 	X(VMX, 0x1, 0, ECX, 5) X(SMX, 0x1, 0, ECX, 6)                     \
 	X(CX16, 0x1, 0, ECX, 13) X(PDCM, 0x1, 0, ECX, 15)                 \
 	X(PCID, 0x1, 0, ECX, 17) X(X2APIC, 0x1, 0, ECX, 21)               \
@@ -67,6 +69,8 @@ enum { CPUID_EAX, CPUID_EBX, CPUID_ECX, CPUID_EDX };
 	X(TSC_DEADLINE, 0x1, 0, ECX, 24) X(XSAVE, 0x1, 0, ECX, 26)        \
 	X(OSXSAVE, 0x1, 0, ECX, 27) X(RDRAND, 0x1, 0, ECX, 30)            \
 	X(ARAT, 0x6, 0, EAX, 2)                                           \
+	X(XSAVEOPT, 0xd, 1, EAX, 0) X(XSAVEC, 0xd, 1, EAX, 1)             \
+	X(XGETBV_ECX1, 0xd, 1, EAX, 2) X(XSAVES, 0xd, 1, EAX, 3)          \
 	X(FSGSBASE, 0x7, 0, EBX, 0) X(TSC_ADJUST, 0x7, 0, EBX, 1)         \
 	X(SMEP, 0x7, 0, EBX, 7) X(INVPCID, 0x7, 0, EBX, 10)               \
 	X(RDSEED, 0x7, 0, EBX, 18) X(SMAP, 0x7, 0, EBX, 20)               \
@@ -76,7 +80,7 @@ enum { CPUID_EAX, CPUID_EBX, CPUID_ECX, CPUID_EDX };
 	X(KL, 0x7, 0, ECX, 23) X(PKS, 0x7, 0, ECX, 31)                    \
 	X(LAHF_LM, 0x80000001, 0, ECX, 0) X(ABM, 0x80000001, 0, ECX, 5)   \
 	X(SYSCALL, 0x80000001, 0, EDX, 11) X(NX, 0x80000001, 0, EDX, 20)  \
-	X(PAGE1GB, 0x80000001, 0, EDX, 26)                                \
+	X(FFXSR, 0x80000001, 0, EDX, 25) X(PAGE1GB, 0x80000001, 0, EDX, 26) \
 	X(RDTSCP, 0x80000001, 0, EDX, 27) X(LM, 0x80000001, 0, EDX, 29)   \
 	X(INVTSC, 0x80000007, 0, EDX, 8)
 

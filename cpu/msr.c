@@ -290,7 +290,77 @@ static bool ck_misc_enable(struct cpu *c, const struct msr_desc *d,
 	return true;
 }
 
+/* IA32_XSS: the supervisor state components XSAVES and XRSTORS manage
+ * (SDM Vol. 1 13.3); only those CPUID.(EAX=0DH,ECX=1):EDX:ECX lists may
+ * be set (this simulator implements none yet). */
+static bool ck_xss(struct cpu *c, const struct msr_desc *d, uint64_t *val,
+		   char *why, size_t whylen)
+{
+	(void)d;
+	const uint64_t implemented = 0;
+	uint32_t r[4];
+	model_cpuid(&c->model, 0xd, 1, r);
+	uint64_t ok = implemented & ((uint64_t)r[CPUID_EDX] << 32 | r[CPUID_ECX]);
+	if (*val & ~ok) {
+		snprintf(why, whylen, "bit %d is reserved: CPUID.(EAX=0DH,ECX=1):EDX:ECX = 0x%llx does not list it",
+			 lowest_bit(*val & ~ok),
+			 (unsigned long long)((uint64_t)r[CPUID_EDX] << 32 | r[CPUID_ECX]));
+		return false;
+	}
+	return true;
+}
+
 /* ---- MSR_FUNC rows ---- */
+
+static bool rd_apic_base(struct cpu *c, const struct msr_desc *d,
+			 uint64_t *val, char *why, size_t whylen)
+{
+	(void)d, (void)why, (void)whylen;
+	*val = c->apic_base;
+	return true;
+}
+
+/* The checks of ck_apic_base(); then the APIC learns its new base and
+ * mode. The TLB may map the old or new APIC page as memory, so it is
+ * flushed when the base or the mode changes. */
+static bool wr_apic_base(struct cpu *c, const struct msr_desc *d,
+			 uint64_t val, char *why, size_t whylen)
+{
+	if (!ck_apic_base(c, d, &val, why, whylen))
+		return false;
+	uint64_t old = c->apic_base;
+	c->apic_base = val;
+	if (old != val) {
+		tlb_flush_all(c);
+		if (c->bus->ops->apic_base_changed)
+			c->bus->ops->apic_base_changed(c->bus->ctx, c->apic_id, val);
+	}
+	return true;
+}
+
+/* The APIC's own MSRs (x2APIC registers, IA32_TSC_DEADLINE): the
+ * platform's local APIC decides. */
+static bool rd_apic(struct cpu *c, const struct msr_desc *d, uint64_t *val,
+		    char *why, size_t whylen)
+{
+	if (!c->bus->ops->apic_msr_read) {
+		snprintf(why, whylen, "this machine has no local APIC");
+		return false;
+	}
+	return c->bus->ops->apic_msr_read(c->bus->ctx, c->apic_id, d->index,
+					  val, why, whylen);
+}
+
+static bool wr_apic(struct cpu *c, const struct msr_desc *d, uint64_t val,
+		    char *why, size_t whylen)
+{
+	if (!c->bus->ops->apic_msr_write) {
+		snprintf(why, whylen, "this machine has no local APIC");
+		return false;
+	}
+	return c->bus->ops->apic_msr_write(c->bus->ctx, c->apic_id, d->index,
+					   val, why, whylen);
+}
 
 static bool rd_zero(struct cpu *c, const struct msr_desc *d, uint64_t *val,
 		    char *why, size_t whylen)

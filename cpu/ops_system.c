@@ -259,6 +259,10 @@ static void write_cr8(struct cpu *c, uint64_t val, const char *what)
 	GP_IF(c, val & ~0xfull,
 	      "%s: CR8 = 0x%" PRIx64 ": bits 63:4 are reserved", what, val);
 	c->cr8 = val;
+	/* CR8 is the local APIC's TPR bits 7:4; bits 3:0 become 0 (SDM
+	 * Vol. 3A 10.8.6.1). */
+	if (c->bus->ops->tpr_write)
+		c->bus->ops->tpr_write(c->bus->ctx, c->apic_id, (uint8_t)(val << 4));
 }
 
 void cr_write(struct cpu *c, unsigned cr, uint64_t val, const char *what)
@@ -280,7 +284,10 @@ static uint64_t cr_read(const struct cpu *c, unsigned cr)
 	case 2: return c->cr2;
 	case 3: return c->cr3;
 	case 4: return c->cr4;
-	default: return c->cr8;
+	default:
+		if (c->bus->ops->tpr_read)
+			return c->bus->ops->tpr_read(c->bus->ctx, c->apic_id) >> 4;
+		return c->cr8;
 	}
 }
 

@@ -110,7 +110,7 @@ static void fold(struct paging_walk *w, uint64_t e)
 static void leaf(const struct cpu *c, struct paging_walk *w, uint64_t e,
 		 uint64_t pa, unsigned shift)
 {
-	w->pa = pa;
+	w->pa = pa & c->a20_mask;
 	w->page_shift = shift;
 	w->global = (c->cr4 & X86_CR4_PGE) && (e & PTE_G);
 	w->dirty = e & PTE_D;
@@ -225,7 +225,7 @@ static bool walk(struct cpu *c, uint64_t la, struct paging_walk *w,
 
 	switch (paging_mode(c)) {
 	case PAGING_OFF:
-		w->pa = la;
+		w->pa = la & c->a20_mask;
 		w->page_shift = 12;
 		w->dirty = true;
 		return true;
@@ -459,13 +459,15 @@ static void set_flags(struct cpu *c, const struct walk_level *l,
 {
 	if ((l->entry & flags) == flags)
 		return;
-	uint8_t *page = c->bus->ops->ram_page(c->bus->ctx, l->entry_pa);
+	/* The entry was read through phys_read(), which applied A20. */
+	uint64_t pa = l->entry_pa & c->a20_mask;
+	uint8_t *page = c->bus->ops->ram_page(c->bus->ctx, pa);
 	if (page) {
-		__atomic_fetch_or(page + (l->entry_pa & 0xfff), flags,
+		__atomic_fetch_or(page + (pa & 0xfff), flags,
 				  __ATOMIC_SEQ_CST);
-		tlb_note_ram_write(c, l->entry_pa, 1);
+		tlb_note_ram_write(c, pa, 1);
 	} else {
-		phys_write(c, l->entry_pa, 1, (uint8_t)(l->entry | flags));
+		phys_write(c, pa, 1, (uint8_t)(l->entry | flags));
 	}
 }
 

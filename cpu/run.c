@@ -201,6 +201,30 @@ static uint64_t code_linear(const struct cpu *c, unsigned code_size)
 	return (c->seg[SEG_CS].base + c->rip) & 0xffffffffull;
 }
 
+/* Runs the instruction at c->rip on the debug path up to its completion
+ * (*tf: TF was 1 as it began). Faults unwind out of it. */
+static void debug_run_insn(struct cpu *c, uint32_t held, struct insn *i,
+			   bool *tf)
+{
+	unsigned code_size = cpu_code_size(c);
+	if (!(c->rflags & FLAG_RF) && !(held & DEBUG_HELD_SHADOW))
+		debug_check_insn(c, code_linear(c, code_size));
+	fetch_decode(c, code_size, i);
+	if (log_enabled(LOG_TRACE))
+		log_msg(LOG_TRACE, "cpu", "cpu %u: %04x:%llx %s (%u bytes)",
+			c->apic_id, c->seg[SEG_CS].sel,
+			(unsigned long long)c->rip, insn_mnemonics[i->id], i->len);
+	c->rflags &= ~(uint64_t)FLAG_RF;
+	*tf = c->rflags & FLAG_TF;
+	c->next_rip = (c->rip + i->len) & rip_mask(code_size);
+	if (debug_is_rep_string(i) && (*tf || debug_watching(c)))
+		debug_run_rep_string(c, i, *tf);
+	else
+		i->fn(c, i);
+	c->rip = c->next_rip;
+	c->icount++;
+}
+
 /* The debug path: one uncached instruction with the rules of SDM Vol. 3B
  * 18.3 (cpu/debug.h). An instruction breakpoint is a fault before the
  * instruction unless RFLAGS.RF = 1 or a MOV SS or POP SS precedes it
@@ -215,9 +239,9 @@ static void step_debug(struct cpu *c)
 {
 	jmp_buf env;
 	jmp_buf *volatile outer = c->fault_env;
-	unsigned code_size = cpu_code_size(c);
 	volatile uint32_t held = debug_take_held(c);
 	struct insn i;
+	bool tf = false;
 
 	c->db_pending = 0;
 	c->fault_env = &env;
@@ -226,23 +250,8 @@ static void step_debug(struct cpu *c)
 		debug_discard(c, held);
 		longjmp(*outer, 1);
 	}
-	if (!(c->rflags & FLAG_RF) && !(held & DEBUG_HELD_SHADOW))
-		debug_check_insn(c, code_linear(c, code_size));
-	fetch_decode(c, code_size, &i);
-	if (log_enabled(LOG_TRACE))
-		log_msg(LOG_TRACE, "cpu", "cpu %u: %04x:%llx %s (%u bytes)",
-			c->apic_id, c->seg[SEG_CS].sel,
-			(unsigned long long)c->rip, insn_mnemonics[i.id], i.len);
-	c->rflags &= ~(uint64_t)FLAG_RF;
-	bool tf = c->rflags & FLAG_TF;
-	c->next_rip = (c->rip + i.len) & rip_mask(code_size);
-	if (debug_is_rep_string(&i) && (tf || debug_watching(c)))
-		debug_run_rep_string(c, &i, tf);
-	else
-		i.fn(c, &i);
+	debug_run_insn(c, held, &i, &tf);
 	c->fault_env = outer;
-	c->rip = c->next_rip;
-	c->icount++;
 	debug_end_insn(c, &i, held, tf);
 }
 
@@ -286,7 +295,15 @@ static int service(struct cpu *c)
 	}
 	if (c->attention & ATTN_CODE_CHANGED)
 		jcache_invalidate(c);
-	c->attention &= ~(uint32_t)(ATTN_CODE_CHANGED | ATTN_MODE | ATTN_REPEAT);
+	c->attention &= ~(uint32_t)(ATTN_CODE_CHANGED | ATTN_MODE | ATTN_REPEAT |
+				    ATTN_BUDGET);
+	if (c->attention & ATTN_INIT)
+		cpu_take_init(c);
+	/* Wait-for-SIPI blocks external interrupts and NMIs (SDM Vol. 3C
+	 * 26.6.2 lists what each activity state blocks): they stay
+	 * pending. */
+	if (c->wait_sipi)
+		return CPU_STOP_HALTED;
 	/* Debug traps found outside an instruction (while a fault or an
 	 * event was delivered) come before interrupts (SDM Vol. 3A 6.9),
 	 * and so do those the delivery of an interrupt finds. */
@@ -320,13 +337,11 @@ static void log_fault(const struct cpu *c)
 			(unsigned long long)c->rip, f->reason);
 }
 
-enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
+static enum cpu_stop run_loop(struct cpu *c, uint64_t budget)
 {
 	jmp_buf env;
 	jmp_buf *volatile outer = c->fault_env;
 
-	if (c->shut_down)
-		return CPU_STOP_SHUTDOWN;
 	code_cache_free_dropped(c->cc);
 	c->icount_limit = c->icount + budget;
 	c->fault_env = &env;
@@ -343,7 +358,7 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
 	for (;;) {
 		if (c->intr_line && (c->rflags & FLAG_IF))
 			c->attention |= ATTN_INTR;
-		if (c->attention || c->halted) {
+		if (c->attention || c->halted || c->wait_sipi) {
 			int stop = service(c);
 			if (stop >= 0) {
 				c->fault_env = outer;
@@ -362,4 +377,17 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
 		else
 			step_uncached(c);
 	}
+}
+
+enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
+{
+	if (c->shut_down)
+		return CPU_STOP_SHUTDOWN;
+	/* A CPU waiting for a SIPI costs nothing until one comes. */
+	if (c->wait_sipi && !(c->attention & ATTN_INIT))
+		return CPU_STOP_HALTED;
+	c->in_run = true;
+	enum cpu_stop why = run_loop(c, budget);
+	c->in_run = false;
+	return why;
 }

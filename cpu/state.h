@@ -102,6 +102,9 @@ enum {
 	ATTN_REPEAT = 1u << 7,     /* the instruction runs again (a REP string
 				      instruction between bursts): leave the
 				      block so RIP and the block agree */
+	ATTN_INIT = 1u << 8,       /* INIT arrived while the CPU executed */
+	ATTN_BUDGET = 1u << 9,     /* icount_limit moved nearer: leave the
+				      block (cpu_limit_budget()) */
 };
 
 /* Why the last fault was raised, for the log and events. */
@@ -135,6 +138,9 @@ struct cpu {
 	/* PAE paging's PDPTE registers, loaded from the PDPT at MOV CR3 and
 	 * the CR0/CR4 writes of SDM Vol. 3A 4.4.1 (paging_load_pdptes()). */
 	uint64_t pdpte[4];
+	/* The A20M# input (cpu_set_a20()): ANDed into every physical
+	 * address; all ones, or bit 20 clear while the gate is closed. */
+	uint64_t a20_mask;
 
 	/* Model-specific registers, by name (cpu/msr.def says how each is
 	 * read and written). */
@@ -152,12 +158,17 @@ struct cpu {
 	uint32_t mxcsr;
 	uint64_t xss;             /* IA32_XSS */
 	union vreg v[VREG_COUNT];
+	bool ferr;                /* FERR# output (cpu/x87.h) */
+	bool ignne;               /* IGNNE# input (cpu_set_ignne()) */
+	struct xrstor_info xrstor_info;
 
 	/* Interrupt state. */
 	bool intr_line;
 	bool nmi_pending;
 	bool nmi_blocked;
 	bool halted;
+	bool wait_sipi;      /* wait-for-SIPI activity state */
+	bool in_run;         /* inside cpu_run() */
 	/* STI and MOV/POP SS set shadow_icount = icount + 1 (icount before
 	 * they retire) and ATTN_SHADOW: events wait while icount <=
 	 * shadow_icount, i.e. until one more instruction has retired. */
@@ -171,6 +182,11 @@ struct cpu {
 	uint32_t db_pending;
 	uint32_t db_held;
 	uint64_t db_held_icount;
+	/* The access of the first breakpoint match in db_pending, for the
+	 * #DB's log line: address, size, write, I/O port. */
+	uint64_t db_hit_addr;
+	uint8_t db_hit_size;
+	bool db_hit_write, db_hit_io;
 
 	/* Exceptions. fault_env is where a raised fault unwinds to. */
 	jmp_buf *fault_env;

@@ -51,6 +51,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vmxsim: %s\n", err);
 		return 1;
 	}
+	if (o.info_devices) {
+		iomap_print(machine_iomap(running), stdout);
+		machine_destroy(running);
+		return 0;
+	}
 	install_signals();
 	status = machine_run(running, &res);
 	if (res.end == MACHINE_END_STOPPED && stop_signal) {

@@ -123,6 +123,81 @@ static int opt_icount_report(struct options *o, const char *arg, char *err,
 	return 0;
 }
 
+/* A decimal count in [min, max]; no sign, no suffix. */
+static bool parse_count(const char *s, uint64_t min, uint64_t max,
+			uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!isdigit((unsigned char)*s))
+		return false;
+	for (; isdigit((unsigned char)*s); s++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	if (*s || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* -smp N, or QEMU's -smp cpus=N. */
+static int opt_smp(struct options *o, const char *arg, char *err,
+		   size_t errlen)
+{
+	const char *n = strncmp(arg, "cpus=", 5) == 0 ? arg + 5 : arg;
+	uint64_t v;
+
+	if (!parse_count(n, 1, MACHINE_MAX_CPUS, &v)) {
+		snprintf(err, errlen, "-smp: '%s' is not a number of CPUs "
+			 "from 1 to %u", arg, MACHINE_MAX_CPUS);
+		return -1;
+	}
+	o->machine.ncpus = (unsigned)v;
+	return 0;
+}
+
+static int opt_cpu(struct options *o, const char *arg, char *err,
+		   size_t errlen)
+{
+	const struct cpu_model *m = model_find(arg);
+
+	if (!m) {
+		snprintf(err, errlen, "-cpu: unknown CPU model '%s' (known: "
+			 "default)", arg);
+		return -1;
+	}
+	o->machine.model = m;
+	return 0;
+}
+
+static int opt_quantum(struct options *o, const char *arg, char *err,
+		       size_t errlen)
+{
+	uint64_t v;
+
+	if (!parse_count(arg, 1, OPTIONS_MAX_QUANTUM, &v)) {
+		snprintf(err, errlen, "-quantum: '%s' is not a number of "
+			 "instructions from 1 to %llu", arg,
+			 (unsigned long long)OPTIONS_MAX_QUANTUM);
+		return -1;
+	}
+	o->machine.quantum = v;
+	return 0;
+}
+
+static int opt_info_devices(struct options *o, const char *arg, char *err,
+			    size_t errlen)
+{
+	(void)arg;
+	(void)err;
+	(void)errlen;
+	o->info_devices = true;
+	o->machine.no_kernel = true;
+	return 0;
+}
+
 static int opt_help(struct options *o, const char *arg, char *err,
 		    size_t errlen)
 {
@@ -134,11 +209,12 @@ static int opt_help(struct options *o, const char *arg, char *err,
 }
 
 static const struct option_def option_table[] = {
-	{ "kernel", "FILE", "multiboot kernel to boot", opt_kernel },
+	{ "kernel", "FILE", "kernel to boot: multiboot, Linux bzImage or x86-64 "
+	  "ELF vmlinux", opt_kernel },
 	{ "append", "ARGS", "kernel command line (after the file name)",
 	  opt_append },
-	{ "initrd", "FILES", "multiboot modules: FILE[ ARGS][,FILE[ ARGS]...]; "
-	  "',,' is a comma", opt_initrd },
+	{ "initrd", "FILES", "Linux: the initrd file; multiboot: modules "
+	  "FILE[ ARGS][,FILE[ ARGS]...], ',,' is a comma", opt_initrd },
 	{ "m", "SIZE", "guest RAM: MiB, or with suffix K/M/G/T (default 128M)",
 	  opt_memory },
 	{ "serial", "DEV", "COM1 output: stdio (default), file:PATH or none",
@@ -148,8 +224,15 @@ static const struct option_def option_table[] = {
 	  opt_no_block_cache },
 	{ "d", "LEVEL", "log level: error, warn (default), info, debug, trace",
 	  opt_log },
+	{ "smp", "N", "number of CPUs, 1 to 255 (default 1); CPU 0 boots, the "
+	  "others wait for a SIPI", opt_smp },
+	{ "cpu", "MODEL", "CPU model (default: default)", opt_cpu },
+	{ "quantum", "N", "instructions a CPU runs before the next one's turn "
+	  "(default 10000)", opt_quantum },
 	{ "icount-report", NULL, "print \"instructions: N\" on stderr at exit",
 	  opt_icount_report },
+	{ "info-devices", NULL, "list the machine's port and MMIO ranges and "
+	  "exit (no kernel needed)", opt_info_devices },
 	{ "h", NULL, "this help", opt_help },
 	{ "help", NULL, NULL, opt_help },
 };
@@ -264,7 +347,7 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err,
 		if (d->apply(o, d->arg ? argv[++i] : NULL, err, errlen) != 0)
 			return -1;
 	}
-	if (o->help)
+	if (o->help || o->info_devices)
 		return 0;
 	if (!o->machine.kernel) {
 		snprintf(err, errlen, "no kernel given; use -kernel FILE (see -h)");
@@ -276,7 +359,8 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err,
 void options_usage(FILE *f)
 {
 	fprintf(f, "usage: vmxsim -kernel FILE [options]\n\n"
-		   "Runs a multiboot kernel on a simulated x86-64 PC.\n\n");
+		   "Runs a multiboot or Linux kernel on a simulated x86-64 "
+		   "PC.\n\n");
 	for (size_t i = 0; i < N_OPTIONS; i++) {
 		const struct option_def *d = &option_table[i];
 		char left[40];

@@ -13,11 +13,14 @@
 
 /* Largest -m accepted. */
 #define OPTIONS_MAX_RAM (1ull << 40)
+/* Largest -quantum accepted (a second of guest time at 1e9 per second). */
+#define OPTIONS_MAX_QUANTUM 1000000000ull
 
 struct options {
 	struct machine_config machine;
 	enum log_level log_level;
 	bool icount_report; /* print "instructions: N" on stderr at exit */
+	bool info_devices;  /* list the port and MMIO ranges, run nothing */
 	bool help;
 };
 

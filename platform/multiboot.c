@@ -5,21 +5,16 @@
  * does. */
 #include "platform/multiboot.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "platform/e820.h"
 #include "platform/elf.h"
+#include "platform/le.h"
+#include "platform/loader.h"
 #include "util/log.h"
-
-/* Largest file the loader reads: nothing bigger can fit in guest RAM
- * below 4 GiB anyway. */
-#define MB_FILE_MAX (1ull << 32)
 
 /* Multiboot header fields (spec 3.1), as offsets from the header. */
 #define MBH_MAGIC 0
@@ -51,13 +46,8 @@
 /* The memory map starts after the block, 8-byte aligned. */
 #define MBI_MMAP_OFFSET 120
 #define MMAP_ENTRY_SIZE 24 /* size field (4) + 20 bytes it counts */
-#define MMAP_MAX 4
+#define MMAP_MAX E820_MAX_ENTRIES
 #define MOD_ENTRY_SIZE 16
-
-/* The Linux boot protocol's "HdrS" signature at 0x202, for a clearer
- * message when someone passes a bzImage. */
-#define BZIMAGE_SIG_OFFSET 0x202
-#define BZIMAGE_SIG 0x53726448u
 
 #define PAGE_ALIGN(x) (((x) + RAM_PAGE_SIZE - 1) & ~(RAM_PAGE_SIZE - 1))
 
@@ -69,152 +59,19 @@ struct mb_module {
 };
 
 struct mb_loader {
-	struct ram *ram;
-	struct code_cache *cc;
+	struct loader ld;
 	const struct multiboot_config *cfg;
 	char *err;
 	size_t errlen;
 	uint64_t kstart, kend;
 };
 
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
-static void wr64(uint8_t *p, uint64_t v)
-{
-	wr32(p, (uint32_t)v);
-	wr32(p + 4, (uint32_t)(v >> 32));
-}
-
-/* "16 MiB", "1 GiB", "640 KiB": the RAM size as the user gave it. */
-static const char *fmt_size(uint64_t bytes, char *buf, size_t len)
-{
-	if (bytes % (1ull << 30) == 0)
-		snprintf(buf, len, "%llu GiB", (unsigned long long)(bytes >> 30));
-	else if (bytes % (1ull << 20) == 0)
-		snprintf(buf, len, "%llu MiB", (unsigned long long)(bytes >> 20));
-	else
-		snprintf(buf, len, "%llu KiB", (unsigned long long)(bytes >> 10));
-	return buf;
-}
-
-/* Reads a whole regular file. what ("kernel", "module") starts the
- * message. */
-static int read_file(const char *what, const char *path, uint8_t **data,
-		     size_t *size, char *err, size_t errlen)
-{
-	struct stat st;
-	uint8_t *buf;
-	size_t got = 0;
-	int fd;
-
-	fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot open %s '%s': %s", what, path,
-			 strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) != 0) {
-		snprintf(err, errlen, "cannot read %s '%s': %s", what, path,
-			 strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "cannot read %s '%s': %s", what, path,
-			 strerror(EISDIR));
-		close(fd);
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s '%s' is not a regular file", what,
-			 path);
-		close(fd);
-		return -1;
-	}
-	if ((uint64_t)st.st_size > MB_FILE_MAX) {
-		snprintf(err, errlen, "%s '%s' is too large (%lld bytes)", what,
-			 path, (long long)st.st_size);
-		close(fd);
-		return -1;
-	}
-	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!buf) {
-		snprintf(err, errlen, "out of memory reading %s '%s'", what,
-			 path);
-		close(fd);
-		return -1;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(err, errlen, "cannot read %s '%s': %s", what,
-				 path, n < 0 ? strerror(errno) :
-				 "file shrank while reading");
-			free(buf);
-			close(fd);
-			return -1;
-		}
-		got += (size_t)n;
-	}
-	close(fd);
-	*data = buf;
-	*size = got;
-	return 0;
-}
-
-/* Host pointer for [pa, pa + len) in RAM; otherwise a message saying
- * whether more RAM would help. */
-static uint8_t *mb_ram(struct mb_loader *l, uint64_t pa, uint64_t len,
-		       const char *what)
-{
-	uint8_t *p = ram_ptr(l->ram, pa, len);
-	uint64_t end = pa + len;
-	char sz[32];
-
-	if (p)
-		return p;
-	if ((end <= RAM_LOW_MAX && ram_high_size(l->ram) == 0) ||
-	    pa >= RAM_HIGH_BASE)
-		snprintf(l->err, l->errlen, "%s (0x%llx-0x%llx) does not fit "
-			 "in %s of RAM; use a larger -m", what,
-			 (unsigned long long)pa, (unsigned long long)(end - 1),
-			 fmt_size(ram_size(l->ram), sz, sizeof(sz)));
-	else
-		snprintf(l->err, l->errlen, "%s (0x%llx-0x%llx) is outside RAM",
-			 what, (unsigned long long)pa,
-			 (unsigned long long)(end - 1));
-	return NULL;
-}
-
 /* Copies filesz bytes and zeroes the rest up to memsz, telling the code
  * cache. */
 static int mb_place(struct mb_loader *l, uint64_t pa, const uint8_t *src,
 		    uint64_t filesz, uint64_t memsz, const char *what)
 {
-	uint8_t *dst = mb_ram(l, pa, memsz, what);
-
-	if (!dst)
-		return -1;
-	memcpy(dst, src, (size_t)filesz);
-	memset(dst + filesz, 0, (size_t)(memsz - filesz));
-	if (l->cc)
-		code_cache_note_write(l->cc, pa, memsz);
-	return 0;
+	return loader_place(&l->ld, pa, src, filesz, memsz, what);
 }
 
 static void mb_note_extent(struct mb_loader *l, uint64_t pa, uint64_t len)
@@ -236,10 +93,11 @@ static long mb_find_header(struct mb_loader *l, const uint8_t *data,
 	for (size_t off = 0; off + 12 <= limit; off += 4) {
 		const uint8_t *h = data + off;
 
-		if (rd32(h + MBH_MAGIC) != MULTIBOOT_HEADER_MAGIC)
+		if (le32_get(h + MBH_MAGIC) != MULTIBOOT_HEADER_MAGIC)
 			continue;
-		if ((uint32_t)(rd32(h + MBH_MAGIC) + rd32(h + MBH_FLAGS) +
-			       rd32(h + MBH_CHECKSUM)) == 0)
+		if ((uint32_t)(le32_get(h + MBH_MAGIC) +
+			       le32_get(h + MBH_FLAGS) +
+			       le32_get(h + MBH_CHECKSUM)) == 0)
 			return (long)off;
 		if (bad < 0)
 			bad = (long)off;
@@ -248,10 +106,6 @@ static long mb_find_header(struct mb_loader *l, const uint8_t *data,
 		snprintf(l->err, l->errlen, "kernel '%s': the multiboot header "
 			 "at offset 0x%lx has a bad checksum", l->cfg->kernel,
 			 (unsigned long)bad);
-	else if (size >= BZIMAGE_SIG_OFFSET + 4 &&
-		 rd32(data + BZIMAGE_SIG_OFFSET) == BZIMAGE_SIG)
-		snprintf(l->err, l->errlen, "kernel '%s' is a Linux bzImage; "
-			 "only multiboot kernels can be booted", l->cfg->kernel);
 	else
 		snprintf(l->err, l->errlen, "kernel '%s' is not a multiboot "
 			 "kernel (no multiboot header in its first 8 KiB)",
@@ -274,11 +128,11 @@ static int mb_load_aout(struct mb_loader *l, const uint8_t *data,
 			 "address fields (flag 16) is truncated", k);
 		return -1;
 	}
-	header_addr = rd32(h + MBH_HEADER_ADDR);
-	load_addr = rd32(h + MBH_LOAD_ADDR);
-	load_end = rd32(h + MBH_LOAD_END_ADDR);
-	bss_end = rd32(h + MBH_BSS_END_ADDR);
-	*entry = rd32(h + MBH_ENTRY_ADDR);
+	header_addr = le32_get(h + MBH_HEADER_ADDR);
+	load_addr = le32_get(h + MBH_LOAD_ADDR);
+	load_end = le32_get(h + MBH_LOAD_END_ADDR);
+	bss_end = le32_get(h + MBH_BSS_END_ADDR);
+	*entry = le32_get(h + MBH_ENTRY_ADDR);
 
 	/* The header's own address fixes where the file lands: the byte at
 	 * file offset hoff goes to header_addr. */
@@ -466,12 +320,12 @@ static int parse_modules(struct mb_loader *l, const char *list,
 }
 
 /* Next free address at or after addr for len bytes, stepping over the
- * reserved BIOS area. */
+ * reserved BIOS area (where the firmware tables are). */
 static uint64_t mb_next_free(uint64_t addr, uint64_t len)
 {
 	addr = PAGE_ALIGN(addr);
-	if (addr < MB_RESERVED_END && addr + len > MB_RESERVED_START)
-		addr = MB_RESERVED_END;
+	if (addr < E820_BIOS_END && addr + len > E820_EBDA)
+		addr = E820_BIOS_END;
 	return addr;
 }
 
@@ -488,8 +342,8 @@ static int load_modules(struct mb_loader *l, struct mb_module *mods,
 		space = strchr(path, ' ');
 		if (space)
 			*space = '\0';
-		if (read_file("module", path, &mods[i].data, &mods[i].size,
-			      l->err, l->errlen) != 0)
+		if (loader_read_file("module", path, &mods[i].data,
+				     &mods[i].size, l->err, l->errlen) != 0)
 			return -1;
 		mods[i].start = mb_next_free(*cursor, mods[i].size);
 		snprintf(what, sizeof(what), "module '%s'", path);
@@ -509,40 +363,22 @@ static int load_modules(struct mb_loader *l, struct mb_module *mods,
 	return 0;
 }
 
-/* The memory map: PC-style, with the BIOS area reserved. Returns the
- * number of entries written to map (at most MMAP_MAX). */
+/* The memory map: the machine's e820 map, RAM above 4 GiB included.
+ * Returns the number of entries written to map (at most MMAP_MAX). */
 static unsigned build_mmap(const struct ram *ram, uint8_t *map)
 {
-	uint64_t low = ram_low_end(ram);
-	uint64_t base[MMAP_MAX], len[MMAP_MAX];
-	uint32_t type[MMAP_MAX];
-	unsigned n = 0;
+	struct e820_map e820;
 
-	base[n] = 0;
-	len[n] = low < MB_RESERVED_START ? low : MB_RESERVED_START;
-	type[n++] = MB_MEMORY_AVAILABLE;
-	base[n] = MB_RESERVED_START;
-	len[n] = MB_RESERVED_END - MB_RESERVED_START;
-	type[n++] = MB_MEMORY_RESERVED;
-	if (low > MB_RESERVED_END) {
-		base[n] = MB_RESERVED_END;
-		len[n] = low - MB_RESERVED_END;
-		type[n++] = MB_MEMORY_AVAILABLE;
-	}
-	if (ram_high_size(ram)) {
-		base[n] = RAM_HIGH_BASE;
-		len[n] = ram_high_size(ram);
-		type[n++] = MB_MEMORY_AVAILABLE;
-	}
-	for (unsigned i = 0; i < n; i++) {
+	e820_build(ram, &e820);
+	for (unsigned i = 0; i < e820.count; i++) {
 		uint8_t *e = map + i * MMAP_ENTRY_SIZE;
 
-		wr32(e, MMAP_ENTRY_SIZE - 4);
-		wr64(e + 4, base[i]);
-		wr64(e + 12, len[i]);
-		wr32(e + 20, type[i]);
+		le32_put(e, MMAP_ENTRY_SIZE - 4);
+		le64_put(e + 4, e820.entry[i].addr);
+		le64_put(e + 12, e820.entry[i].size);
+		le32_put(e + 20, e820.entry[i].type);
 	}
-	return n;
+	return e820.count;
 }
 
 /* Lays out and writes the information block at the cursor: the block,
@@ -578,49 +414,47 @@ static int write_info(struct mb_loader *l, struct mb_module *mods,
 		return -1;
 	}
 
-	nmap = build_mmap(l->ram, info + MBI_MMAP_OFFSET);
-	wr32(info + MBI_MMAP_LENGTH, nmap * MMAP_ENTRY_SIZE);
-	wr32(info + MBI_MMAP_ADDR, (uint32_t)(base + MBI_MMAP_OFFSET));
+	nmap = build_mmap(l->ld.ram, info + MBI_MMAP_OFFSET);
+	le32_put(info + MBI_MMAP_LENGTH, nmap * MMAP_ENTRY_SIZE);
+	le32_put(info + MBI_MMAP_ADDR, (uint32_t)(base + MBI_MMAP_OFFSET));
 
 	/* mem_lower: KiB from 0 up to 640 KiB; mem_upper: KiB from 1 MiB up
 	 * to the first hole (spec 3.3). The EBDA below 640 KiB is reserved,
 	 * as the memory map says. */
 	{
-		uint64_t low = ram_low_end(l->ram);
-		uint64_t lower = low < MB_RESERVED_START ? low :
-				 MB_RESERVED_START;
-		uint64_t upper = low > MB_RESERVED_END ?
-				 low - MB_RESERVED_END : 0;
+		uint64_t low = ram_low_end(l->ld.ram);
+		uint64_t lower = low < E820_EBDA ? low : E820_EBDA;
+		uint64_t upper = low > E820_BIOS_END ? low - E820_BIOS_END : 0;
 
-		wr32(info + MBI_MEM_LOWER, (uint32_t)(lower >> 10));
-		wr32(info + MBI_MEM_UPPER, (uint32_t)(upper >> 10));
+		le32_put(info + MBI_MEM_LOWER, (uint32_t)(lower >> 10));
+		le32_put(info + MBI_MEM_UPPER, (uint32_t)(upper >> 10));
 	}
 
 	/* QEMU's command line is "<kernel file> <append>", even when the
 	 * append string is empty. */
 	pos = str_off;
-	wr32(info + MBI_CMDLINE, (uint32_t)(base + pos));
+	le32_put(info + MBI_CMDLINE, (uint32_t)(base + pos));
 	snprintf((char *)info + pos, cmd_len, "%s %s", cfg->kernel, append);
 	pos += cmd_len;
-	wr32(info + MBI_BOOT_LOADER_NAME, (uint32_t)(base + pos));
+	le32_put(info + MBI_BOOT_LOADER_NAME, (uint32_t)(base + pos));
 	memcpy(info + pos, name, name_len);
 	pos += name_len;
 
-	wr32(info + MBI_MODS_COUNT, nmods);
-	wr32(info + MBI_MODS_ADDR, (uint32_t)(base + mods_off));
+	le32_put(info + MBI_MODS_COUNT, nmods);
+	le32_put(info + MBI_MODS_ADDR, (uint32_t)(base + mods_off));
 	for (unsigned i = 0; i < nmods; i++) {
 		uint8_t *m = info + mods_off + i * MOD_ENTRY_SIZE;
 		size_t slen = strlen(mods[i].spec) + 1;
 
-		wr32(m, (uint32_t)mods[i].start);
-		wr32(m + 4, (uint32_t)(mods[i].start + mods[i].size));
-		wr32(m + 8, (uint32_t)(base + pos));
+		le32_put(m, (uint32_t)mods[i].start);
+		le32_put(m + 4, (uint32_t)(mods[i].start + mods[i].size));
+		le32_put(m + 8, (uint32_t)(base + pos));
 		memcpy(info + pos, mods[i].spec, slen);
 		pos += slen;
 	}
 
-	wr32(info + MBI_FLAGS, MB_INFO_MEMORY | MB_INFO_CMDLINE | MB_INFO_MODS |
-		     MB_INFO_MEM_MAP | MB_INFO_BOOT_LOADER_NAME);
+	le32_put(info + MBI_FLAGS, MB_INFO_MEMORY | MB_INFO_CMDLINE |
+		 MB_INFO_MODS | MB_INFO_MEM_MAP | MB_INFO_BOOT_LOADER_NAME);
 
 	if (mb_place(l, base, info, total, total,
 		     "the multiboot information") == 0) {
@@ -633,13 +467,23 @@ static int write_info(struct mb_loader *l, struct mb_module *mods,
 	return rc;
 }
 
+bool multiboot_probe(const uint8_t *data, size_t size)
+{
+	size_t limit = size < MULTIBOOT_SEARCH ? size : MULTIBOOT_SEARCH;
+
+	for (size_t off = 0; off + 4 <= limit; off += 4)
+		if (le32_get(data + off) == MULTIBOOT_HEADER_MAGIC)
+			return true;
+	return false;
+}
+
 int multiboot_load(struct ram *ram, struct code_cache *cc,
-		   const struct multiboot_config *cfg,
-		   struct multiboot_boot *boot, char *err, size_t errlen)
+		   const struct multiboot_config *cfg, const uint8_t *data,
+		   size_t size, struct multiboot_boot *boot, char *err,
+		   size_t errlen)
 {
 	struct mb_loader l = {
-		.ram = ram,
-		.cc = cc,
+		.ld = { .ram = ram, .cc = cc, .err = err, .errlen = errlen },
 		.cfg = cfg,
 		.err = err,
 		.errlen = errlen,
@@ -648,20 +492,16 @@ int multiboot_load(struct ram *ram, struct code_cache *cc,
 	};
 	struct mb_module *mods = NULL;
 	unsigned nmods = 0;
-	uint8_t *data = NULL;
 	uint64_t cursor;
 	uint32_t flags, entry = 0;
-	size_t size;
 	long hoff;
 	int rc = -1;
 
 	memset(boot, 0, sizeof(*boot));
-	if (read_file("kernel", cfg->kernel, &data, &size, err, errlen) != 0)
-		return -1;
 	hoff = mb_find_header(&l, data, size);
 	if (hoff < 0)
 		goto out;
-	flags = rd32(data + hoff + MBH_FLAGS);
+	flags = le32_get(data + hoff + MBH_FLAGS);
 	if (flags & MB_HDR_REQUIRED & ~MB_HDR_KNOWN) {
 		snprintf(err, errlen, "kernel '%s': multiboot header requires "
 			 "features this loader lacks (flags 0x%x)", cfg->kernel,
@@ -705,7 +545,6 @@ int multiboot_load(struct ram *ram, struct code_cache *cc,
 	rc = 0;
 out:
 	free_modules(mods, nmods);
-	free(data);
 	return rc;
 }
 

@@ -4,6 +4,7 @@
 #ifndef PLATFORM_MULTIBOOT_H
 #define PLATFORM_MULTIBOOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,11 +32,6 @@
 #define MB_MEMORY_AVAILABLE 1
 #define MB_MEMORY_RESERVED 2
 
-/* The BIOS area the memory map reports reserved, as a PC's e820 does:
- * the extended BIOS data area up to the end of the first megabyte. */
-#define MB_RESERVED_START 0x9fc00u
-#define MB_RESERVED_END 0x100000u
-
 struct multiboot_config {
 	const char *kernel;      /* path of the kernel file */
 	const char *append;      /* kernel arguments, or NULL */
@@ -57,12 +53,19 @@ struct multiboot_boot {
 
 struct code_cache;
 
-/* Loads the kernel and modules into RAM and writes the information
- * block. Every RAM write is reported to cc (may be NULL). Returns 0, or
- * -1 with a one-line message in err. */
+/* True if the multiboot magic appears, 32-bit aligned, in the first
+ * 8 KiB of the image: the kernel is meant to be booted as multiboot
+ * (multiboot_load() then checks the header). */
+bool multiboot_probe(const uint8_t *data, size_t size);
+
+/* Loads the kernel image (data, size: the contents of cfg->kernel) and
+ * the modules into RAM and writes the information block. Every RAM
+ * write is reported to cc (may be NULL). Returns 0, or -1 with a
+ * one-line message in err. */
 int multiboot_load(struct ram *ram, struct code_cache *cc,
-		   const struct multiboot_config *cfg,
-		   struct multiboot_boot *boot, char *err, size_t errlen);
+		   const struct multiboot_config *cfg, const uint8_t *data,
+		   size_t size, struct multiboot_boot *boot, char *err,
+		   size_t errlen);
 
 /* Puts a CPU in the state the spec (3.2) gives the kernel: flat 32-bit
  * protected mode, paging off, IF = 0, EAX = 0x2BADB002, EBX = the

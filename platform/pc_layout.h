@@ -15,6 +15,16 @@
 #define PC_IRQ_MOUSE 12
 #define PC_IRQ_FPU 13      /* FERR# */
 
+/* I/O APIC inputs (global system interrupts): ISA IRQ n is GSI n, but
+ * for IRQ 0 (the PIT), which is GSI 2, as on QEMU's PC; the MADT says so
+ * with an interrupt source override (ACPI 6.5 5.2.12.5). IRQ 2, the
+ * 8259 cascade, reaches no GSI. Lines 16-23 are GSIs 16-23. */
+#define PC_IOAPIC_PINS 24
+#define PC_GSI_PIT 2
+#define PC_GSI_OF_IRQ(irq)                                              \
+	((irq) == PC_IRQ_PIT ? PC_GSI_PIT :                             \
+	 (irq) == PC_IRQ_CASCADE ? -1 : (int)(irq))
+
 /* Ports. */
 #define PC_PORT_PIC_MASTER 0x20
 #define PC_PORT_PIT 0x40
@@ -41,11 +51,15 @@
 #define PC_PORT_PM1A_EVT (PC_PORT_ACPI_PM + 0x00)
 #define PC_PORT_PM1A_CNT (PC_PORT_ACPI_PM + 0x04)
 #define PC_PORT_PM_TMR (PC_PORT_ACPI_PM + 0x08)
+/* SLP_TYP that PM1a_CNT takes for S5 (soft off); the DSDT's \_S5 package
+ * gives it to the guest (ACPI 6.x 7.4.2). */
+#define PC_SLP_TYP_S5 0
 
 /* Physical addresses. */
 #define PC_BIOS_AREA 0xe0000ull      /* ACPI RSDP lives in E0000-FFFFF */
 #define PC_PCI_HOLE 0xc0000000ull    /* MMIO below 4 GiB starts here */
 #define PC_IOAPIC_BASE 0xfec00000ull
+#define PC_IOAPIC_ID 0             /* its ID register's reset value */
 #define PC_LAPIC_BASE 0xfee00000ull
 #define PC_TESTDEV_RAM 0xff000000ull /* pc-testdev 64 KiB scratch */
 

@@ -1,8 +1,15 @@
-/* A 16550A UART (National PC16550D datasheet): the register set a polling
- * guest or a driver probe expects. Transmitted bytes go to a host stream
- * at once, so the transmitter is always empty. No receive path from the
- * host and no interrupt line yet; IIR still reports what would be
- * pending, and loopback mode (MCR bit 4) works. */
+/* A 16550A UART (National Semiconductor PC16550D datasheet): the eight
+ * registers, 16-byte FIFOs with receiver trigger levels, the four
+ * interrupt sources of table IV with their priorities and the character
+ * timeout, loopback (MCR bit 4) and the modem status lines.
+ *
+ * Transmitted bytes go to a host stream at once, so the transmitter is
+ * always empty (THRE and TEMT read 1). Received bytes come only from
+ * loopback so far: there is no host input yet.
+ *
+ * The interrupt line is wired as on a PC's serial port: INTR reaches the
+ * board's line only while MCR bit 3 (OUT2) is set, and not in loopback,
+ * where the datasheet forces the OUT pins inactive. */
 #ifndef PLATFORM_UART_H
 #define PLATFORM_UART_H
 
@@ -10,16 +17,30 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "platform/clock.h"
 #include "platform/iomap.h"
+#include "platform/irq.h"
 
 #define UART_COM1_BASE 0x3f8
+#define UART_COM2_BASE 0x2f8
+/* The baud generator's input: a 1.8432 MHz crystal. */
+#define UART_XTAL_HZ 1843200u
 
 struct uart;
 
-/* Registers the eight ports at base. out receives what the guest sends;
- * NULL discards it. The UART does not own out. */
-struct uart *uart_create(struct iomap *io, uint16_t base, const char *name,
-			 FILE *out, char *err, size_t errlen);
+struct uart_config {
+	struct iomap *io;
+	uint16_t base;
+	const char *name;
+	FILE *out;             /* what the guest sends; NULL discards it */
+	struct irq_bus *irqs;  /* NULL: no interrupt line */
+	unsigned irq_line;
+	struct clock *clock;   /* for the character timeout; NULL: none */
+};
+
+/* Registers the eight ports at base. The UART does not own out. */
+struct uart *uart_create(const struct uart_config *cfg, char *err,
+			 size_t errlen);
 void uart_destroy(struct uart *u);
 
 /* Pushes buffered output to the host stream. */

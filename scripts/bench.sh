@@ -1,6 +1,9 @@
 #!/bin/sh
 # Guest MIPS of vmxsim against QEMU TCG on the same guest program.
 #   bench.sh VMXSIM KERNEL [RUNS]
+# The guest NAME (the kernel's file name without .elf) prints
+# "NAME: checksum=0x..." when it succeeds. BENCH_QEMU_ARGS adds QEMU
+# options (e.g. "-cpu max" for a guest that needs SSE4.2).
 # Runs vmxsim and QEMU alternately, RUNS times each (default 5), and times
 # each run's wall clock. The guest instruction count comes from vmxsim's
 # -icount-report; the guest is deterministic, so QEMU retires the same
@@ -11,6 +14,7 @@ set -u
 sim=$1
 kernel=$2
 runs=${3:-5}
+guest=$(basename "$kernel" .elf)
 limit=600
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -42,7 +46,8 @@ run_one() {
 		timeout $limit "$qemu" -accel tcg -kernel "$kernel" \
 			-display none -serial "file:$tmp/$name.serial" \
 			-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-			-no-reboot "$@" >/dev/null 2>"$tmp/$name.err"
+			-no-reboot ${BENCH_QEMU_ARGS:-} "$@" >/dev/null \
+			2>"$tmp/$name.err"
 		st=$?
 	fi
 	t1=$(now_ns)
@@ -86,7 +91,7 @@ while [ "$i" -le "$runs" ]; do
 		die "instruction count changed between runs: $count, then $n"
 	fi
 	count=$n
-	grep -q '^int: checksum=' "$tmp/v$i.serial" ||
+	grep -q "^$guest: checksum=" "$tmp/v$i.serial" ||
 		die "vmxsim: the guest printed no checksum"
 	line="run $i: vmxsim $(secs "$ns") s"
 	if [ -n "$qemu" ]; then
@@ -118,7 +123,7 @@ echo "guest: $count instructions, output $(cat "$tmp/v1.serial")"
 echo "vmxsim: median $(secs "$v_ns") s, $v_mips MIPS" \
 	"(start-up $(secs "$v_start") s)"
 if [ -z "$qemu" ]; then
-	echo "SUMMARY: vmxsim $v_mips MIPS; QEMU not installed, no ratio"
+	echo "SUMMARY: $guest: vmxsim $v_mips MIPS; QEMU not installed, no ratio"
 	exit 0
 fi
 q_ns=$(median <"$tmp/qemu.ns")
@@ -128,4 +133,4 @@ ratio=$(awk -v a="$v_mips" -v b="$q_mips" 'BEGIN { printf "%.3f", a / b }')
 echo "qemu:   median $(secs "$q_ns") s, $q_mips MIPS" \
 	"(start-up $(secs "$q_start") s)"
 echo "ratio vmxsim/qemu: $ratio"
-echo "SUMMARY: vmxsim $v_mips MIPS, QEMU TCG $q_mips MIPS, ratio $ratio"
+echo "SUMMARY: $guest: vmxsim $v_mips MIPS, QEMU TCG $q_mips MIPS, ratio $ratio"

@@ -36,7 +36,8 @@ test-guest: $(BIN) roms
 	@for r in $(ROM_TESTS); do n=$${r##*/}; n=$${n%.elf}; \
 		for m in cache nocache; do \
 		$(HARNESS) $(TEST_PREFIX)guest/$$n/$$m \
-			sh tests/guest/run.sh $(BIN) $$r $$m; done; done
+			sh tests/guest/run.sh $(BIN) $$r $$m \
+			roms/tests/$$n.asm; done; done
 
 test-cli: $(BIN) roms
 	@echo "== command-line tests $(TEST_PREFIX)"

@@ -58,8 +58,10 @@ expect_line "cmdline=mbinfo.elf "
 expect_line "mods=0x00000000"
 
 # Memory: mem_lower is the 639 KiB below the EBDA, mem_upper the KiB from
-# 1 MiB to the end of low RAM; the map reserves 0x9fc00-0xfffff. Above
-# 3.5 GiB, RAM past 3 GiB moves to 4 GiB.
+# 1 MiB to the end of low RAM; the map reserves 0x9fc00-0xfffff and the
+# MMIO pages of the I/O APIC (0xfec00000), the local APIC (0xfee00000)
+# and pc-testdev's 64 KiB at 0xff000000. Above 3.5 GiB, RAM past 3 GiB
+# moves to 4 GiB.
 for m in 16:16 128M:128 1G:1024 0x100:256 1.5G:1536 4G:4096; do
 	arg=${m%%:*}
 	mib=${m##*:}
@@ -72,10 +74,13 @@ for m in 16:16 128M:128 1G:1024 0x100:256 1.5G:1536 4G:4096; do
 	expect_line "mmap=0x00000000 0x00000000 0x00000000 0x0009fc00 0x00000001"
 	expect_line "mmap=0x00000000 0x0009fc00 0x00000000 0x00060400 0x00000002"
 	expect_line "mmap=0x00000000 0x00100000 0x00000000 $(hex $(((low - 1) << 20))) 0x00000001"
-	n=3
+	expect_line "mmap=0x00000000 0xfec00000 0x00000000 0x00001000 0x00000002"
+	expect_line "mmap=0x00000000 0xfee00000 0x00000000 0x00001000 0x00000002"
+	expect_line "mmap=0x00000000 0xff000000 0x00000000 0x00010000 0x00000002"
+	n=6
 	if [ "$mib" -gt "$low" ]; then
 		expect_line "mmap=0x00000001 0x00000000 0x00000000 $(hex $(((mib - low) << 20))) 0x00000001"
-		n=4
+		n=7
 	fi
 	[ "$(grep -c '^mmap=' "$out")" -eq $n ] || fail "-m $arg: not $n map entries"
 done

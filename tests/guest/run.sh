@@ -1,6 +1,9 @@
 #!/bin/sh
 # Runs one guest test kernel and checks its TAP output.
-#   run.sh VMXSIM KERNEL cache|nocache
+#   run.sh VMXSIM KERNEL cache|nocache [SOURCE]
+# SOURCE, the kernel's .asm, may declare the machine it needs in a line
+#   ; vmxsim-options: -smp 3
+# among its first ten lines; those options are added to the command line.
 # The kernel prints TAP over COM1 ("1..N", "ok N ...", "not ok N ...")
 # and ends through the debug-exit port with 0 (status 1) when done. The
 # test passes when the plan is met, nothing is "not ok", and the exit
@@ -8,8 +11,12 @@
 sim=$1 kernel=$2 mode=$3
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
+src=$4
 opt=""
 [ "$mode" = nocache ] && opt="-no-block-cache"
+if [ -n "$src" ]; then
+	opt="$opt $(head -n 10 "$src" | sed -n 's/^; vmxsim-options: *//p' | head -n 1)"
+fi
 timeout 60 "$sim" $opt -kernel "$kernel" -serial "file:$out" -display none
 rc=$?
 cat "$out"

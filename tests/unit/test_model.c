@@ -43,7 +43,7 @@ static void test_identity(void **state)
 	memcpy(vendor + 4, &r[EDX], 4);
 	memcpy(vendor + 8, &r[ECX], 4);
 	assert_string_equal(vendor, "GenuineIntel");
-	assert_int_equal(r[EAX], 0xb);
+	assert_int_equal(r[EAX], 0xd);
 
 	/* SDM Vol. 2A figure 3-6: family 6 uses the extended model. */
 	cpuid_m(1, 0, r);
@@ -77,7 +77,7 @@ struct flag {
 
 /* What vmxsim implements is advertised; nothing else is. */
 static const struct flag flags[] = {
-	{ 1, EDX, 0, false, "FPU" }, { 1, EDX, 1, true, "VME" },
+	{ 1, EDX, 0, true, "FPU" }, { 1, EDX, 1, true, "VME" },
 	{ 1, EDX, 2, true, "DE" }, { 1, EDX, 3, true, "PSE" },
 	{ 1, EDX, 4, true, "TSC" }, { 1, EDX, 5, true, "MSR" },
 	{ 1, EDX, 6, true, "PAE" }, { 1, EDX, 7, false, "MCE" },
@@ -86,13 +86,13 @@ static const struct flag flags[] = {
 	{ 1, EDX, 13, true, "PGE" }, { 1, EDX, 14, false, "MCA" },
 	{ 1, EDX, 15, true, "CMOV" }, { 1, EDX, 16, true, "PAT" },
 	{ 1, EDX, 17, true, "PSE-36" }, { 1, EDX, 19, true, "CLFSH" },
-	{ 1, EDX, 23, false, "MMX" }, { 1, EDX, 24, false, "FXSR" },
+	{ 1, EDX, 23, false, "MMX" }, { 1, EDX, 24, true, "FXSR" },
 	{ 1, EDX, 25, false, "SSE" }, { 1, EDX, 26, false, "SSE2" },
 	{ 1, ECX, 0, false, "SSE3" }, { 1, ECX, 3, false, "MONITOR" },
 	{ 1, ECX, 5, false, "VMX" }, { 1, ECX, 13, true, "CX16" },
-	{ 1, ECX, 17, true, "PCID" }, { 1, ECX, 21, false, "x2APIC" },
+	{ 1, ECX, 17, true, "PCID" }, { 1, ECX, 21, true, "x2APIC" },
 	{ 1, ECX, 22, true, "MOVBE" }, { 1, ECX, 23, true, "POPCNT" },
-	{ 1, ECX, 24, false, "TSC-deadline" }, { 1, ECX, 26, false, "XSAVE" },
+	{ 1, ECX, 24, true, "TSC-deadline" }, { 1, ECX, 26, true, "XSAVE" },
 	{ 1, ECX, 30, true, "RDRAND" }, { 1, ECX, 31, false, "hypervisor" },
 	{ 7, EBX, 0, true, "FSGSBASE" }, { 7, EBX, 1, true, "TSC_ADJUST" },
 	{ 7, EBX, 3, false, "BMI1" }, { 7, EBX, 5, false, "AVX2" },
@@ -131,6 +131,36 @@ static void test_feature_flags(void **state)
 	assert_string_equal(model_feature_name(FEAT_PKU), "CPUID.0x7.0:ECX.PKU[bit 3]");
 }
 
+/* Leaf 0DH (SDM Vol. 1 13.2, Vol. 2A table 3-8) describes exactly the
+ * XSAVE state components vmxsim implements: x87 and SSE in the 512-byte
+ * legacy region plus the 64-byte header, XSAVEOPT, XSAVEC, XGETBV with
+ * ECX = 1 and XSAVES, no supervisor components; sub-leaves 2 and up
+ * (AVX and later) are zeros. */
+static void test_xsave_leaf(void **state)
+{
+	(void)state;
+	uint32_t r[4];
+	cpuid_m(0xd, 0, r);
+	assert_int_equal(r[EAX], 3);
+	assert_int_equal(r[EBX], 576);
+	assert_int_equal(r[ECX], 576);
+	assert_int_equal(r[EDX], 0);
+	cpuid_m(0xd, 1, r);
+	assert_int_equal(r[EAX], 0xf);
+	assert_int_equal(r[EBX], 576);
+	assert_int_equal(r[ECX] | r[EDX], 0);
+	for (uint32_t sub = 2; sub < 64; sub++) {
+		cpuid_m(0xd, sub, r);
+		assert_int_equal(r[EAX] | r[EBX] | r[ECX] | r[EDX], 0);
+	}
+	assert_true(model_has(model_default(), FEAT_XSAVEOPT));
+	assert_true(model_has(model_default(), FEAT_XSAVEC));
+	assert_true(model_has(model_default(), FEAT_XGETBV_ECX1));
+	assert_true(model_has(model_default(), FEAT_XSAVES));
+	/* Fast FXSAVE is AMD's; this is an Intel model. */
+	assert_false(model_has(model_default(), FEAT_FFXSR));
+}
+
 /* SDM Vol. 2A CPUID: a leaf above the basic or extended maximum returns
  * the highest basic leaf's data; a leaf within range that has no data
  * returns zeros. */
@@ -138,14 +168,16 @@ static void test_out_of_range_leaves(void **state)
 {
 	(void)state;
 	uint32_t top[4], r[4];
-	cpuid_m(0xb, 1, top);
-	static const uint32_t beyond[] = { 0xc, 0x14, 0x40000000, 0x80000009,
+	cpuid_m(0xd, 1, top);
+	static const uint32_t beyond[] = { 0xe, 0x14, 0x40000000, 0x80000009,
 					   0xc0000000, 0xffffffff };
 	for (size_t n = 0; n < sizeof(beyond) / sizeof(beyond[0]); n++) {
 		cpuid_m(beyond[n], 1, r);
 		assert_memory_equal(r, top, sizeof(r));
 	}
 	cpuid_m(2, 0, r);
+	assert_int_equal(r[EAX] | r[EBX] | r[ECX] | r[EDX], 0);
+	cpuid_m(0xc, 0, r);
 	assert_int_equal(r[EAX] | r[EBX] | r[ECX] | r[EDX], 0);
 	cpuid_m(0x80000005, 0, r);
 	assert_int_equal(r[EAX] | r[EBX] | r[ECX] | r[EDX], 0);
@@ -228,7 +260,7 @@ static void test_misc_enable_effects(void **state)
 	assert_int_equal((r[EDX] >> 29) & 1, 1);
 	c->misc_enable &= ~(1ull << 22);
 	cpuid_i(c, 0, 0, r);
-	assert_int_equal(r[EAX], 0xb);
+	assert_int_equal(r[EAX], 0xd);
 
 	c->misc_enable |= 1ull << 34;
 	cpuid_i(c, 0x80000001, 0, r);
@@ -244,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_identity),
 		cmocka_unit_test(test_feature_flags),
+		cmocka_unit_test(test_xsave_leaf),
 		cmocka_unit_test(test_out_of_range_leaves),
 		cmocka_unit_test(test_per_cpu_fields),
 		cmocka_unit_test(test_misc_enable_effects),

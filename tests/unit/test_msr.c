@@ -181,10 +181,12 @@ static const struct write_case write_cases[] = {
 	{ 0x1a0, 0x1001, false, "bit 11 is read-only" },
 	{ 0x1a0, 0x1809, false, "bit 3 is reserved" },
 	{ 0x1a0, 0x1801 | (1ull << 34), false, "XD" },  /* NXE = 1 */
-	/* IA32_APIC_BASE (SDM Vol. 3A 10.4.4): x2APIC is not in this
-	 * model, bit 9 and bits above MAXPHYADDR are reserved. */
+	/* IA32_APIC_BASE (SDM Vol. 3A 10.4.4, 10.12.5.1): xAPIC to x2APIC
+	 * mode is allowed, EXTD without EN is not; bit 9 and bits above
+	 * MAXPHYADDR are reserved. */
 	{ 0x1b, 0xfed00900ull, true, NULL },
-	{ 0x1b, 0xfee00d00ull, false, "x2APIC" },
+	{ 0x1b, 0xfee00d00ull, true, NULL },
+	{ 0x1b, 0xfee00500ull, false, "EXTD = 1 with EN = 0" },
 	{ 0x1b, 0xfee00b00ull, false, "bit 9 is reserved" },
 	{ 0x1b, 0x40000fee00900ull, false, "bit 50 is reserved" },
 	{ 0x1d9, 0, true, NULL },                 /* DEBUGCTL */
