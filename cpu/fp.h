@@ -13,12 +13,15 @@
  *   becomes a zero of its sign with UE and PE when UE is masked); NaN
  *   propagation gives priority to the first source operand (SDM Vol. 1
  *   table 4-7, 11.5.2.2).
- * - f80 operations follow x87 rules: the NaN with the larger significand
- *   wins (SDM Vol. 1 table 4-7), unsupported encodings (pseudo-NaN,
- *   pseudo-infinity, unnormal) are invalid operands, pseudo-denormals are
- *   denormals. DAZ and FTZ are ignored. Only fp_f80_add/sub/mul/div/sqrt
- *   round to the precision control (SDM Vol. 1 8.1.5.2); every other f80
- *   result is rounded to 64 bits.
+ * - f80 operations follow x87 rules: of two NaNs the QNaN beats a SNaN,
+ *   else the larger significand wins, else the positive one (SDM Vol. 1
+ *   table 4-7; the last rule is the host's); unsupported encodings
+ *   (pseudo-NaN, pseudo-infinity, unnormal) are invalid operands,
+ *   pseudo-denormals are denormals. DAZ and FTZ are ignored. Only
+ *   fp_f80_add/sub/mul/div/sqrt round to the precision control (SDM Vol.
+ *   1 8.1.5.2), with the extended exponent range; a tiny result keeps the
+ *   bits of the 24- or 53-bit significand that remain after
+ *   denormalization. Every other f80 result is rounded to 64 bits.
  * - An invalid operation delivers the default QNaN "floating-point
  *   indefinite" (sign 1, exponent all ones, only the top fraction bit set;
  *   for f80 the integer bit is set as well).

@@ -11,9 +11,9 @@
  * host computes, which differs from sin(x) near multiples of pi/2 and for
  * large x, as Intel's note "The Difference Between x87 Instructions FSIN,
  * FCOS, FSINCOS, and FPTAN and Their Mathematical Counterparts" explains.
- * Special operands follow the SDM's tables
- * (Vol. 2, one per instruction); where the SDM leaves a result undefined
- * (F2XM1 and FYL2XP1 outside their ranges) the host CPU decided. */
+ * Special operands follow the SDM's tables (Vol. 2, one per instruction);
+ * where the SDM leaves a result undefined (F2XM1 and FYL2XP1 outside
+ * their ranges) the host CPU decided. */
 #include "cpu/fp.h"
 #include "cpu/fp_internal.h"
 
@@ -363,12 +363,10 @@ struct f80 fp_f80_fyl2xp1(struct fp_env *env, struct f80 a, struct f80 b)
 
 /* ---- FSIN, FCOS, FSINCOS, FPTAN ---- */
 
-enum { TRIG_SIN = 1, TRIG_COS = 2, TRIG_TAN = 4 };
-
 /* Screens the operand; true when the results are already set (or the
  * operand is out of range, *in_range false). */
-static bool trig_special(struct fp_env *env, struct f80 a, unsigned want,
-			 struct f80 *s, struct f80 *c, bool *in_range)
+static bool trig_special(struct fp_env *env, struct f80 a, struct f80 *s,
+			 struct f80 *c, bool *in_range)
 {
 	struct fp_num x = fp_unpack80(a);
 	*in_range = true;
@@ -393,7 +391,6 @@ static bool trig_special(struct fp_env *env, struct f80 a, unsigned want,
 		*s = *c = a;
 		return true;
 	}
-	(void)want;
 	return false;
 }
 
@@ -435,7 +432,7 @@ bool fp_f80_sin(struct fp_env *env, struct f80 a, struct f80 *r)
 {
 	struct f80 c;
 	bool in_range;
-	if (trig_special(env, a, TRIG_SIN, r, &c, &in_range))
+	if (trig_special(env, a, r, &c, &in_range))
 		return in_range;
 	struct fp_wf s, cw;
 	trig_eval(a, &s, &cw);
@@ -447,7 +444,7 @@ bool fp_f80_cos(struct fp_env *env, struct f80 a, struct f80 *r)
 {
 	struct f80 s;
 	bool in_range;
-	if (trig_special(env, a, TRIG_COS, &s, r, &in_range))
+	if (trig_special(env, a, &s, r, &in_range))
 		return in_range;
 	struct fp_wf sw, c;
 	trig_eval(a, &sw, &c);
@@ -459,7 +456,7 @@ bool fp_f80_sincos(struct fp_env *env, struct f80 a, struct f80 *s,
 		   struct f80 *c)
 {
 	bool in_range;
-	if (trig_special(env, a, TRIG_SIN | TRIG_COS, s, c, &in_range))
+	if (trig_special(env, a, s, c, &in_range))
 		return in_range;
 	struct fp_wf sw, cw;
 	trig_eval(a, &sw, &cw);
@@ -476,7 +473,7 @@ bool fp_f80_tan(struct fp_env *env, struct f80 a, struct f80 *r)
 {
 	struct f80 c;
 	bool in_range;
-	if (trig_special(env, a, TRIG_TAN, r, &c, &in_range))
+	if (trig_special(env, a, r, &c, &in_range))
 		return in_range;
 	struct fp_wf s, cw;
 	trig_eval(a, &s, &cw);

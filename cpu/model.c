@@ -15,8 +15,11 @@
 		BIT(11) /* SEP */ | BIT(12) /* MTRR */ | BIT(13) /* PGE */ | \
 		BIT(15) /* CMOV */ | BIT(16) /* PAT */ |                    \
 		BIT(17) /* PSE-36 */ | BIT(19) /* CLFSH */ |                \
-		BIT(24) /* FXSR */)
-#define L1_ECX (BIT(13) /* CX16 */ | BIT(17) /* PCID */ |                \
+		BIT(23) /* MMX */ | BIT(24) /* FXSR */ | BIT(25) /* SSE */ | \
+		BIT(26) /* SSE2 */)
+#define L1_ECX (BIT(0) /* SSE3 */ | BIT(9) /* SSSE3 */ |                  \
+		BIT(13) /* CX16 */ | BIT(17) /* PCID */ |                   \
+		BIT(19) /* SSE4.1 */ | BIT(20) /* SSE4.2 */ |               \
 		BIT(21) /* x2APIC */ | BIT(22) /* MOVBE */ |                \
 		BIT(23) /* POPCNT */ | BIT(24) /* TSC-deadline */ |         \
 		BIT(26) /* XSAVE */ | BIT(30) /* RDRAND */)
@@ -100,6 +103,9 @@ static void build_default(struct cpu_model *m)
 	m->feature_control = 0;
 	/* IA32_MTRRCAP: 8 variable ranges, fixed ranges, write-combining. */
 	m->mtrr_cap = 8 | BIT(8) | BIT(10);
+	/* A production revision for 906EAH, above the one Linux needs for
+	 * the TSC-deadline timer on this model (52H). */
+	m->microcode = 0xf4;
 }
 
 const struct cpu_model *model_default(void)

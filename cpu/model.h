@@ -26,6 +26,10 @@ struct cpu_model {
 	uint64_t misc_enable;
 	uint64_t feature_control;
 	uint64_t mtrr_cap;
+	/* The microcode revision IA32_BIOS_SIGN_ID reports in bits 63:32
+	 * (SDM Vol. 3A 9.11.7.1). Linux keeps the TSC-deadline timer off
+	 * on some models below a revision (its deadline errata list). */
+	uint32_t microcode;
 };
 
 /* The built-in default model. */

@@ -11,8 +11,9 @@
  *     keep them; setting XD disable while IA32_EFER.NXE = 1 is refused;
  *   - IA32_DEBUGCTL reads 0; setting any bit is refused, since LBR, BTF
  *     and branch trace stores are not simulated;
- *   - IA32_BIOS_SIGN_ID reads 0 (no microcode revision) and ignores
- *     writes, as Linux's revision probe expects. */
+ *   - IA32_BIOS_SIGN_ID reads the model's microcode revision in bits
+ *     63:32 whatever was written (Linux's probe writes 0, runs CPUID,
+ *     reads it) and ignores writes. */
 #include "cpu/msr.h"
 
 #include <inttypes.h>
@@ -376,6 +377,14 @@ static bool wr_read_only(struct cpu *c, const struct msr_desc *d,
 	(void)c, (void)d, (void)val;
 	snprintf(why, whylen, "the MSR is read-only");
 	return false;
+}
+
+static bool rd_bios_sign_id(struct cpu *c, const struct msr_desc *d,
+			    uint64_t *val, char *why, size_t whylen)
+{
+	(void)d, (void)why, (void)whylen;
+	*val = (uint64_t)c->model.microcode << 32;
+	return true;
 }
 
 static bool wr_bios_sign_id(struct cpu *c, const struct msr_desc *d,

@@ -1,6 +1,6 @@
 /* The x87 unit's state rules: tags, the status word's summary bits,
- * FERR# and IGNNE#, pending-exception delivery, the initial
- * configurations, and MMX's effect on the unit. */
+ * FERR# and IGNNE#, pending-exception delivery and the initial
+ * configurations. */
 #include "cpu/x87.h"
 
 #include "cpu/fault.h"
@@ -113,20 +113,6 @@ bool x87_check_pending(struct cpu *c, const char *what)
 	c->halted = true;
 	c->attention |= ATTN_REPEAT;
 	return false;
-}
-
-bool x87_mmx_enter(struct cpu *c, const char *what)
-{
-	if (!x87_check_pending(c, what))
-		return false;
-	x87_set_top(c, 0);
-	c->x87.ftw = x87_full_tags(c, 0xff);
-	return true;
-}
-
-void x87_emms(struct cpu *c)
-{
-	c->x87.ftw = 0xffff;
 }
 
 void cpu_set_ignne(struct cpu *c, bool level)

@@ -133,26 +133,14 @@ void x87_finit(struct cpu *c);
 void x87_init_config(struct cpu *c);
 bool x87_is_init_config(const struct cpu *c);
 
-/* Before a waiting x87 instruction, WAIT or an MMX instruction: with an
+/* Before a waiting x87 instruction, WAIT or an MMX instruction (SDM
+ * Vol. 1 9.5.3 puts MMX under the same rule): with an
  * unmasked exception pending (FSW.ES = 1), raises #MF when CR0.NE = 1;
  * with CR0.NE = 0 and IGNNE# deasserted the processor freezes before the
  * instruction until an interrupt arrives (SDM Vol. 1 D.2.2), which this
  * models as a halt with RIP at the instruction; with IGNNE# asserted the
  * error is ignored. Returns true if the instruction may go on. */
 bool x87_check_pending(struct cpu *c, const char *what);
-
-/* An MMX instruction's effect on the x87 unit (SDM Vol. 1 9.5.1): after
- * the pending-exception check, TOP = 0 and every tag valid. x87_emms()
- * tags every register empty. The MMX instruction that writes MMi sets
- * the register's exponent field (bits 79:64) to all ones:
- * x87_mmx_write(). */
-bool x87_mmx_enter(struct cpu *c, const char *what);
-void x87_emms(struct cpu *c);
-static inline void x87_mmx_write(struct cpu *c, unsigned mm, uint64_t v)
-{
-	c->x87.r[mm & 7] = (struct f80){ v, 0xffff };
-	x87_set_tag(c, mm & 7, X87_TAG_SPECIAL);
-}
 
 /* The environment for an arithmetic instruction from FCW. */
 static inline struct fp_env x87_env(const struct cpu *c)

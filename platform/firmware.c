@@ -35,7 +35,8 @@ int firmware_install(struct ram *ram, struct code_cache *cc,
 	struct acpi_config ac = { .ncpus = cfg->ncpus };
 	struct acpi_tables tables;
 	uint8_t *acpi, *mp, bda[4];
-	uint8_t ebda_kib = (uint8_t)((0xa0000 - E820_EBDA) >> 10);
+	uint8_t ebda_kib = (uint8_t)((FIRMWARE_BASE_MEMORY_END - E820_EBDA) >>
+				     10);
 	uint32_t id[4];
 	int rc = -1;
 

@@ -15,6 +15,7 @@
 /* BIOS data area (segment 0x40) words. */
 #define FIRMWARE_BDA_EBDA_SEG 0x40e   /* EBDA segment */
 #define FIRMWARE_BDA_BASE_KIB 0x413   /* KiB of base memory below the EBDA */
+#define FIRMWARE_BASE_MEMORY_END 0xa0000ull  /* 640 KiB: the EBDA ends here */
 
 /* The reserved area's layout. The ACPI tables start on a 16-byte
  * boundary in E0000-FFFFF, where an OS searches for the RSDP (ACPI 6.0
@@ -22,10 +23,10 @@
 #define FIRMWARE_ACPI_BASE 0xe0000ull
 #define FIRMWARE_ACPI_SIZE 0x10000ull
 #define FIRMWARE_MP_BASE 0xf0000ull
-#define FIRMWARE_MP_SIZE 0x1000ull
+#define FIRMWARE_MP_SIZE 0x2000ull   /* room for 255 processor entries */
 /* Left to the loaders: the Linux loader's GDT, entry code and page
  * tables, which must outlive the kernel's first steps. */
-#define FIRMWARE_LOADER_BASE 0xf1000ull
+#define FIRMWARE_LOADER_BASE 0xf2000ull
 #define FIRMWARE_LOADER_END 0x100000ull
 
 struct firmware_config {

@@ -68,7 +68,10 @@ struct i8042 {
 	uint8_t outport;
 	bool a2;
 	uint8_t pending;     /* command waiting for a data byte, or 0 */
-	struct ps2_queue ctl; /* the controller's own replies */
+	struct ps2_queue ctl; /* bytes the controller itself puts in its
+				 output buffer: replies, 0xD2 and 0xD3 */
+	uint16_t ctl_aux;    /* bit i: ctl byte i (from the head) is
+				auxiliary data */
 	bool obf, ob_aux;
 	uint8_t ob;
 	bool irq1, irq12;
@@ -121,8 +124,9 @@ static void kbc_fill(struct i8042 *k)
 {
 	if (!k->obf) {
 		if (k->ctl.n) {
+			k->ob_aux = k->ctl_aux & 1;
+			k->ctl_aux >>= 1;
 			k->ob = q_get(&k->ctl);
-			k->ob_aux = false;
 			k->obf = true;
 		} else if (k->kbd.q.n && !(k->ram[0] & CMD_EN)) {
 			k->ob = q_get(&k->kbd.q);
@@ -418,10 +422,12 @@ static void kbc_data(struct i8042 *k, uint8_t v)
 		kbc_write_outport(k, v);
 		break;
 	case 0xd2:
-		q_put(&k->kbd.q, v);
-		break;
 	case 0xd3:
-		q_put(&k->mouse.q, v);
+		/* The controller writes its output buffer itself, whatever
+		 * the interfaces' enable bits say. */
+		if (cmd == 0xd3 && k->ctl.n < QUEUE_SIZE)
+			k->ctl_aux |= (uint16_t)(1u << k->ctl.n);
+		q_put(&k->ctl, v);
 		break;
 	case 0xd4:
 		mouse_write(&k->mouse, v);

@@ -38,6 +38,7 @@
 #define PTE_PS 0x80ull
 #define PAGE_2M (1ull << 21)
 #define IDENTITY_GIB 4
+#define IDENTITY_LIMIT ((uint64_t)IDENTITY_GIB << 30)
 
 #define SECTOR 512
 #define DEFAULT_SETUP_SECTS 4   /* setup_sects 0 means 4 (boot.rst) */
@@ -85,8 +86,8 @@ static int lb_fail(struct lb *l, const char *fmt, ...)
 	return -1;
 }
 
-/* The kernel's range must be RAM, and above the first MiB where the
- * boot parameters and the firmware are. */
+/* The kernel's range must be RAM, above the first MiB where the boot
+ * parameters and the firmware are, and inside the identity map. */
 static int lb_check_kernel_range(struct lb *l)
 {
 	struct linuxboot_boot *b = l->boot;
@@ -96,6 +97,12 @@ static int lb_check_kernel_range(struct lb *l)
 		return lb_fail(l, "loads at 0x%llx, below 1 MiB, where the "
 			       "boot parameters and firmware tables are",
 			       (unsigned long long)b->kernel_start);
+	if (b->kernel_start >= IDENTITY_LIMIT ||
+	    b->kernel_end - b->kernel_start > IDENTITY_LIMIT - b->kernel_start)
+		return lb_fail(l, "needs 0x%llx-0x%llx, beyond the first 4 GiB "
+			       "that the loader maps for it",
+			       (unsigned long long)b->kernel_start,
+			       (unsigned long long)b->kernel_end - 1);
 	snprintf(what, sizeof(what), "kernel '%s' with the memory it needs "
 		 "while booting", l->cfg->kernel);
 	if (!loader_ram(&l->ld, b->kernel_start,
@@ -180,9 +187,7 @@ static int lb_load_bzimage(struct lb *l, const uint8_t *k, size_t n)
 		return -1;
 
 	l->cmdline_max = le32_get(k + LH_CMDLINE_SIZE);
-	l->initrd_max = b->version >= 0x0203 ?
-			le32_get(k + LH_INITRD_ADDR_MAX) :
-			LINUX_DEFAULT_INITRD_MAX;
+	l->initrd_max = le32_get(k + LH_INITRD_ADDR_MAX);
 
 	/* boot_params starts as the kernel's own setup header (boot.rst:
 	 * "read/modify/write"); the loader's fields go in below. */

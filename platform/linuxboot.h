@@ -79,7 +79,6 @@
 #define LINUX_ENTRY64_OFFSET 0x200
 /* Defaults for fields an older header or a vmlinux does not have. */
 #define LINUX_DEFAULT_LOAD 0x100000ull
-#define LINUX_DEFAULT_INITRD_MAX 0x37ffffffu  /* boot.rst, pre-2.03 */
 #define LINUX_VMLINUX_INITRD_MAX 0x7fffffffu
 #define LINUX_VMLINUX_CMDLINE_SIZE 2047       /* COMMAND_LINE_SIZE - 1 */
 

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "platform/ioapic.h"
+
 #define MPTABLE_FLOATING_SIZE 16
 #define MPTABLE_HEADER_SIZE 44
 
@@ -44,10 +46,11 @@
 #define MP_FLAGS_HIGH_LEVEL 0xd  /* PO = 01 active high, EL = 11 level */
 #define MP_ALL_LAPICS 0xff
 
-/* The APIC versions the entries state: an integrated xAPIC and an
- * 82093AA-compatible I/O APIC. */
-#define MPTABLE_LAPIC_VERSION 0x14
-#define MPTABLE_IOAPIC_VERSION 0x11
+/* The APIC versions the entries state, which must be what the devices'
+ * version registers read (an OS compares them): the local APIC's
+ * (platform/lapic.c) and the 82093AA's the machine builds. */
+#define MPTABLE_LAPIC_VERSION 0x15
+#define MPTABLE_IOAPIC_VERSION IOAPIC_VERSION_82093AA
 #define MPTABLE_ISA_BUS 0
 
 struct mptable_config {

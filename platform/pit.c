@@ -10,8 +10,12 @@
  * then the CE and OUT keep the values they had ("pre" values).
  *
  * Readings chosen where the datasheet leaves room:
- *   - After a control word the CE holds its value ("undefined") until a
- *     count is loaded; the count latch and status latch are dropped.
+ *   - After a control word the CE is undefined until the first count is
+ *     loaded: it keeps its old value, except in the clock between the
+ *     count's write and its load, where it reads as that count. Software
+ *     that reads right after writing (Linux's quick PIT calibration)
+ *     relies on an ISA read taking longer than that clock. The count
+ *     latch and status latch are dropped.
  *   - Mode 3 with an odd count follows the datasheet's words: N - 1 is
  *     loaded and counted down by two; OUT falls one CLK after the count
  *     expires in the high half and rises when it expires in the low half
@@ -86,6 +90,7 @@ struct pit_counter {
 	bool pending;       /* modes 2, 3: a new count waits for pending_at */
 	uint64_t pending_at;
 	bool pending_low;   /* mode 3: the new count starts a low half */
+	bool ce_undefined;  /* no count loaded since the control word */
 };
 
 struct pit {
@@ -425,6 +430,7 @@ static void ctr_control(struct pit_counter *c, uint64_t now, uint8_t cw)
 	c->status_valid = false;
 	c->null_count = true;
 	c->null_clear_at = UINT64_MAX;
+	c->ce_undefined = true;
 	/* OUT's initial state: low in mode 0, high in the others. */
 	ctr_hold(c, now, ce, ctr_mode(c) != 0);
 	log_trace("pit", "counter %u: mode %u, rw %u, %s", c->index, c->mode,
@@ -477,6 +483,10 @@ static void ctr_count_written(struct pit_counter *c, uint64_t now)
 			c->null_clear_at = now + 1;
 		}
 		break;
+	}
+	if (mode != 1 && mode != 5 && c->ce_undefined && now < c->start) {
+		c->pre_ce = n;
+		c->ce_undefined = false;
 	}
 }
 
@@ -595,6 +605,10 @@ static void ctr_set_gate(struct pit_counter *c, uint64_t now, bool gate)
 		c->out0 = mode == 5;
 		c->term_pending = true;
 		c->null_clear_at = now + 1;
+		if (c->ce_undefined) {
+			c->pre_ce = c->ce0;
+			c->ce_undefined = false;
+		}
 		break;
 	default: /* 2, 3 */
 		if (!c->cr_valid)

@@ -328,8 +328,13 @@ static void bus_shutdown(void *ctx_, const char *why)
 }
 
 static const struct bus_ops test_bus_ops = {
-	bus_ram_page, bus_mmio_read, bus_mmio_write, bus_port_in,
-	bus_port_out, bus_intr_ack, bus_shutdown,
+	.ram_page = bus_ram_page,
+	.mmio_read = bus_mmio_read,
+	.mmio_write = bus_mmio_write,
+	.port_in = bus_port_in,
+	.port_out = bus_port_out,
+	.intr_ack = bus_intr_ack,
+	.shutdown = bus_shutdown,
 };
 static const struct bus test_bus = { &test_bus_ops, NULL };
 

@@ -3,7 +3,7 @@
  * signature, length and checksum; the FADT's PM1a blocks, PM timer, SCI
  * and reset register against the PC's ports (0xb000, 0xb004, 0xb008,
  * IRQ 9, 0xcf9 with value 6); the DSDT's \_S5 package decoded as AML;
- * the MADT's entries for 1, 2, 4 and 64 CPUs. The offsets below are the
+ * the MADT's entries for 1, 2, 4, 64 and 255 CPUs. The offsets below are the
  * specification's, written out rather than taken from platform/acpi.h. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -228,14 +228,14 @@ static void test_dsdt_s5(void **state)
 static void test_madt(void **state)
 {
 	(void)state;
-	static const unsigned counts[] = { 1, 2, 4, 64 };
+	static const unsigned counts[] = { 1, 2, 4, 64, 255 };
 
 	for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
 		unsigned n = counts[c], lapics = 0, ioapics = 0, isos = 0;
 		unsigned nmis = 0;
 		const uint8_t *m = find("APIC", n);
 		const uint8_t *e = m + 44, *end = m + u32(m + 4);
-		bool seen[64] = { false };
+		bool seen[256] = { false };
 
 		assert_int_equal(u32(m + 36), 0xfee00000);  /* LAPIC address */
 		assert_int_equal(u32(m + 40) & 1, 1);       /* PCAT_COMPAT */

@@ -243,7 +243,7 @@ static void test_bzimage_64(void **state)
 	 * command line, the initrd and the firmware area. */
 	{
 		static const uint64_t las[] = {
-			0x7000, 0x20000, 0xe0000, 0xf1040, 0x1000200,
+			0x7000, 0x20000, 0xe0000, 0xf2040, 0x1000200,
 			0x17fffff, 0x3fff000, 0xfee00000, 0xffffffff,
 		};
 		for (size_t i = 0; i < sizeof(las) / sizeof(las[0]); i++)
@@ -383,6 +383,10 @@ static void test_errors(void **state)
 	b.pref = 0x80000;
 	b.relocatable = 0;
 	expect_error(&b, 64 * MIB, 0, NULL, "below 1 MiB");
+	/* RAM at 4 GiB is there, but outside the 4 GiB identity map. */
+	b = bz_default;
+	b.pref = 0x100000000ull;
+	expect_error(&b, 8192 * MIB, 0, NULL, "beyond the first 4 GiB");
 }
 
 static void test_not_a_kernel(void **state)

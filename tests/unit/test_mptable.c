@@ -18,7 +18,7 @@
 
 #define BASE 0xf0000ull
 
-static uint8_t area[4096];
+static uint8_t area[8192];
 
 static uint32_t u16(const uint8_t *p)
 {
@@ -131,6 +131,7 @@ static void test_tables(void **state)
 	check(2);
 	check(4);
 	check(64);
+	check(255);
 }
 
 static void test_too_small(void **state)

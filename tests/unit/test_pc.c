@@ -232,15 +232,25 @@ static void test_i8042(void **state)
 	assert_int_equal(kbc_byte(), 0x00);         /* stream, disabled, 1:1 */
 	assert_int_equal(kbc_byte(), 0x02);         /* 4 counts/mm */
 	assert_int_equal(kbc_byte(), 100);          /* samples/s */
-	/* A disabled keyboard interface holds its bytes back. */
+	/* A disabled keyboard interface holds its bytes back; writing to
+	 * the keyboard enables it again. */
 	out8(0x64, 0xad);
-	out8(0x60, 0xee);                           /* re-enables it */
+	out8(0x64, 0xd4);
+	out8(0x60, 0xf2);                           /* the mouse answers */
+	assert_int_equal(kbc_byte(), 0xfa);
+	assert_int_equal(kbc_byte(), 0x00);
+	out8(0x60, 0xee);
 	assert_int_equal(kbc_byte(), 0xee);
-	out8(0x64, 0xad);
-	out8(0x64, 0xd2);                           /* as if from the keyboard */
+	/* 0xD2 and 0xD3 fill the output buffer directly (Linux's AUX loop
+	 * test), marked keyboard or auxiliary data. */
+	out8(0x64, 0xa7);                           /* aux interface off */
+	out8(0x64, 0xd3);
+	out8(0x60, 0x5a);
+	assert_int_equal(in8(0x64) & 0x21, 0x21);
+	assert_int_equal(kbc_byte(), 0x5a);
+	out8(0x64, 0xd2);
 	out8(0x60, 0x1c);
-	assert_int_equal(kbc_byte(), -1);
-	out8(0x64, 0xae);
+	assert_int_equal(in8(0x64) & 0x21, 0x01);
 	assert_int_equal(kbc_byte(), 0x1c);
 }
 

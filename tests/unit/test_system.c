@@ -84,6 +84,7 @@ static const struct cr_case cr_cases[] = {
 	{ true, 0, 4, CR4_PAE | (1u << 13), EXC_GP, "bit 13 (VMXE) is reserved: CPUID.0x1.0:ECX.VMX[bit 5] is 0", 0 },
 	{ true, 0, 4, CR4_PAE | (1u << 9), -1, NULL, CR4_PAE | (1u << 9) },
 	{ true, 0, 4, CR4_PAE | (1u << 18), -1, NULL, CR4_PAE | (1u << 18) },
+	{ true, 0, 4, CR4_PAE | (1u << 10), -1, NULL, CR4_PAE | (1u << 10) },
 	{ true, 0, 4, CR4_PAE | (1u << 11), EXC_GP, "UMIP", 0 },
 	{ true, 0, 4, CR4_PAE | (1u << 3), -1, NULL, CR4_PAE | (1u << 3) },
 	{ true, 0, 4, CR4_PAE | (1u << 23), EXC_GP, "CET", 0 },

@@ -372,6 +372,8 @@ static void test_no_fpu(void **state)
 	for (unsigned k = 0; k < m.n_cpuid; k++)
 		if (m.cpuid[k].leaf == 1)
 			m.cpuid[k].edx &= ~1u;
+	if (env_cur)
+		env_close(env_cur);
 	struct env *e = env_open(ENV_RAM, &m, ENV_PT);
 	struct cpu *c = env_cpu(ENV_FLAT32);
 	env_expect(c, ENV_RUN(c, 0xd9, 0xe8), EXC_UD, "FPU");
