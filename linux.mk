@@ -1,11 +1,12 @@
-# Direct Linux boot of Debian's kernel (not part of `make test` yet):
+# Direct Linux boot of Debian's kernel:
 #   make linux-guest   fetch the kernel, build the busybox initramfs
 #   make linux-boot    boot it with -smp 2 and -smp 4; /init must see the
 #                      CPUs and power off (tests/linux/boot.sh)
+#   make test-linux    the same as part of `make test`
 LINUX_DIR := build/linux
 LINUX_GUEST := $(LINUX_DIR)/vmlinuz $(LINUX_DIR)/initrd.cpio.gz
 
-.PHONY: linux-guest linux-boot
+.PHONY: linux-guest linux-boot test-linux
 linux-guest: $(LINUX_GUEST)
 
 # One run of the script makes both files; it fetches nothing it has.
@@ -16,3 +17,9 @@ $(LINUX_GUEST) &: scripts/linux-guest.sh
 linux-boot: $(BIN) $(LINUX_GUEST)
 	@st=0; for n in 2 4; do \
 		sh tests/linux/boot.sh $(BIN) $$n || st=1; done; exit $$st
+
+test-linux: $(BIN) $(LINUX_GUEST)
+	@echo "== Linux guest $(TEST_PREFIX)"
+	@for n in 2 4; do \
+		$(HARNESS) $(TEST_PREFIX)linux/smp$$n \
+			sh tests/linux/boot.sh $(BIN) $$n; done

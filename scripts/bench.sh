@@ -59,19 +59,7 @@ run_one() {
 	fi
 }
 
-median() {
-	sort -n | awk '{ v[NR] = $1 } END {
-		if (NR % 2) print v[(NR + 1) / 2];
-		else print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
-}
-
-secs() {
-	awk -v ns="$1" 'BEGIN { printf "%.3f", ns / 1e9 }'
-}
-
-mips() {
-	awk -v n="$1" -v ns="$2" 'BEGIN { printf "%.1f", n / (ns / 1e3) }'
-}
+. "$(dirname "$0")/bench-lib.sh"
 
 [ -x "$sim" ] || die "no simulator at $sim"
 [ -f "$kernel" ] || die "no guest kernel at $kernel"

@@ -6,6 +6,7 @@
 #                          without the block cache
 #   tests/cli/*.sh         command-line behaviour (bad input and such)
 #   tests/lint/*.sh        checks on the source tree (layering)
+#   tests/linux/boot.sh    Debian's kernel on 2 and 4 CPUs (linux.mk)
 # Results are collected in $(RESULTS); the last line says
 # "N passed, N failed".
 
@@ -22,7 +23,8 @@ $(BUILD)/tests/%: tests/diff/%.c $(LIB) | deps
 
 test: all
 	@rm -rf $(RESULTS) $(RESULTS).d
-	@$(MAKE) --no-print-directory test-unit test-guest test-cli test-diff test-lint
+	@$(MAKE) --no-print-directory test-unit test-guest test-cli test-diff test-lint \
+		test-linux
 	@$(MAKE) --no-print-directory SAN=1 TEST_PREFIX=san/ test-unit test-guest
 	@sh tests/summary.sh $(RESULTS)
 
