@@ -15,10 +15,11 @@ BENCH_LDFLAGS := $(shell ld --help 2>/dev/null | grep -q no-warn-rwx && \
 .PHONY: bench bench-roms
 bench-roms: $(BENCH_ROMS)
 
-# The bench guests are self-contained: no roms/lib includes.
-$(BENCH_BUILD)/%.elf: roms/bench/%.asm roms/lib/link.ld | deps
+# The bench guests are self-contained: they include roms/bench/lib.inc,
+# nothing of roms/lib.
+$(BENCH_BUILD)/%.elf: roms/bench/%.asm roms/bench/lib.inc roms/lib/link.ld | deps
 	@mkdir -p $(BENCH_BUILD)
-	nasm -f elf32 -o $(BENCH_BUILD)/$*.o $<
+	nasm -f elf32 -I roms/bench/ -o $(BENCH_BUILD)/$*.o $<
 	ld -m elf_i386 -nostdlib $(BENCH_LDFLAGS) -T roms/lib/link.ld -o $@ $(BENCH_BUILD)/$*.o
 
 bench: all bench-roms linux-guest

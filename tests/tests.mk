@@ -1,7 +1,8 @@
 # Test targets. Every test is discovered by its place in the tree:
 #   tests/unit/test_*.c    cmocka unit tests, one per module
 #   tests/diff/*.c         differential tests (host CPU, Zydis); run with
-#                          no arguments they do the CI-sized run
+#                          no arguments they do the CI-sized run; each
+#                          links the shared objects of tests/diff/lib/
 #   roms/tests/*.asm       guest kernels (TAP over COM1), run with and
 #                          without the block cache
 #   tests/cli/*.sh         command-line behaviour (bad input and such)
@@ -14,12 +15,17 @@ RESULTS := $(CURDIR)/build/test-results
 HARNESS = sh tests/harness.sh $(RESULTS)
 DIFF_SRC := $(wildcard tests/diff/*.c)
 DIFF_BIN := $(DIFF_SRC:tests/diff/%.c=$(BUILD)/tests/%)
+DIFF_LIB_SRC := $(wildcard tests/diff/lib/*.c)
+DIFF_LIB_OBJ := $(DIFF_LIB_SRC:%.c=$(BUILD)/obj/%.o)
+# Kept between builds (make would delete them as intermediate files).
+.SECONDARY: $(DIFF_LIB_OBJ)
 # Name prefix for results of the sanitizer pass.
 TEST_PREFIX ?=
 
-$(BUILD)/tests/%: tests/diff/%.c $(LIB) | deps
+$(BUILD)/tests/%: tests/diff/%.c $(DIFF_LIB_OBJ) $(LIB) | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(LINK_LIB) $(LDFLAGS) -lZydis $(LIBS)
+	$(CC) $(CFLAGS) -o $@ $< $(DIFF_LIB_OBJ) $(LINK_LIB) $(LDFLAGS) \
+		-lZydis $(LIBS)
 
 test: all
 	@rm -rf $(RESULTS) $(RESULTS).d

@@ -16,23 +16,13 @@
 ROUNDS equ 460
 N equ 32                           ; matrices are N x N
 TEXT_LEN equ 32768                 ; bytes searched per round
-COM1 equ 0x3f8
-EXIT_PORT equ 0xf4
 
-	section .multiboot
-	align 4
-	dd 0x1badb002
-	dd 0
-	dd -0x1badb002
+%define BENCH_NAME "fpsimd"
+%include "lib.inc"
+	BENCH_CMDLINE startup
 
 	section .text
-	global _start
-_start:
-	mov esp, stack_top
-	mov [mbi], ebx
-	call parse_cmdline
-	cmp byte [opt_startup], 0
-	jne done
+	BENCH_ENTRY
 
 	; CPUID.1: EDX bits 24 (FXSR), 25 (SSE), 26 (SSE2); ECX bit 20
 	; (SSE4.2).
@@ -82,39 +72,15 @@ _start:
 	cmp dword [round], ROUNDS
 	jb .round
 
-	mov esi, s_checksum
-	call puts
-	mov eax, [checksum]
-	call puthex
-	call newline
-done:
-	xor eax, eax
-	mov dx, EXIT_PORT
-	out dx, al
-	cli
-	hlt
+	BENCH_PRINT_CHECKSUM
+	BENCH_DONE
 
 fail_cpuid:
 	mov esi, s_fail_cpuid
 	jmp fail
 fail_search:
 	mov esi, s_fail_search
-fail:
-	call puts
-	mov al, 0x7f
-	mov dx, EXIT_PORT
-	out dx, al
-	cli
-	hlt
-
-; mix: folds EAX into the checksum.
-mix:
-	mov edx, [checksum]
-	rol edx, 5
-	xor edx, eax
-	add edx, 0x9e3779b9
-	mov [checksum], edx
-	ret
+	jmp fail
 
 ; rand: EAX = next value of a 32-bit LCG.
 rand:
@@ -295,128 +261,20 @@ count_bytes:
 	jb .l
 	ret
 
-; parse_cmdline: sets opt_startup from the multiboot command line.
-parse_cmdline:
-	mov ebx, [mbi]
-	test dword [ebx], 1 << 2
-	jz .ret
-	mov esi, [ebx + 16]
-.word:
-	mov edi, w_startup
-	call match_word
-	jnc .skip
-	mov byte [opt_startup], 1
-.skip:
-	mov al, [esi]
-	test al, al
-	jz .ret
-	inc esi
-	cmp al, ' '
-	jne .skip
-.spaces:
-	cmp byte [esi], ' '
-	jne .word
-	inc esi
-	jmp .spaces
-.ret:
-	ret
-
-; match_word: CF = 1 if the word at ESI is the NUL-terminated EDI.
-match_word:
-	push esi
-.c:
-	mov al, [edi]
-	test al, al
-	jz .end
-	cmp al, [esi]
-	jne .no
-	inc esi
-	inc edi
-	jmp .c
-.end:
-	mov al, [esi]
-	test al, al
-	jz .yes
-	cmp al, ' '
-	je .yes
-.no:
-	pop esi
-	clc
-	ret
-.yes:
-	pop esi
-	stc
-	ret
-
-; Polled COM1 output.
-putc:
-	push edx
-	push eax
-	mov dx, COM1 + 5
-.wait:
-	in al, dx
-	test al, 0x20
-	jz .wait
-	pop eax
-	mov dx, COM1
-	out dx, al
-	pop edx
-	ret
-
-puts:
-	lodsb
-	test al, al
-	jz .done
-	call putc
-	jmp puts
-.done:
-	ret
-
-puthex:
-	push ecx
-	push edx
-	mov edx, eax
-	mov ecx, 8
-.digit:
-	rol edx, 4
-	mov al, dl
-	and al, 0x0f
-	add al, '0'
-	cmp al, '9'
-	jbe .emit
-	add al, 'a' - '0' - 10
-.emit:
-	call putc
-	dec ecx
-	jnz .digit
-	pop edx
-	pop ecx
-	ret
-
-newline:
-	mov al, 10
-	jmp putc
-
 	section .rodata
 	align 16
 NEEDLE_LEN equ 3
 needle:		db "bad", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 all_a:		times 16 db 'a'
-s_checksum:	db "fpsimd: checksum=0x", 0
 s_fail_cpuid:	db "fpsimd: FAIL CPUID does not report FXSR, SSE, SSE2 and SSE4.2", 10, 0
 s_fail_search:	db "fpsimd: FAIL PCMPISTRI and byte-wise search disagree", 10, 0
-w_startup:	db "startup", 0
 
 	section .data
 seed:		dd 12345
 
 	section .bss
 	alignb 16
-mbi:		resd 1
-round:		resd 1
-checksum:	resd 1
 expect:		resd 1
-opt_startup:	resb 1
 	alignb 16
 mat_a:		resd N * N
 mat_b:		resd N * N
@@ -425,5 +283,3 @@ mat_da:		resq N * N
 mat_db:		resq N * N
 mat_dc:		resq N * N
 text:		resb TEXT_LEN + 16
-	resb 65536
-stack_top:

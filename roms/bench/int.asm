@@ -23,23 +23,12 @@ COLLATZ_N equ 2500                 ; start values per round
 MULDIV_N equ 100000                ; multiply/divide iterations per round
 CRC_POLY equ 0xedb88320            ; CRC-32, reflected
 
-COM1 equ 0x3f8
-EXIT_PORT equ 0xf4
-
-	section .multiboot
-	align 4
-	dd 0x1badb002
-	dd 0
-	dd -0x1badb002
+%define BENCH_NAME "int"
+%include "lib.inc"
+	BENCH_CMDLINE startup, tsc
 
 	section .text
-	global _start
-_start:
-	mov esp, stack_top
-	mov [mbi], ebx
-	call parse_cmdline
-	cmp byte [opt_startup], 0
-	jne done
+	BENCH_ENTRY
 
 	cmp byte [opt_tsc], 0
 	je .no_tsc
@@ -82,11 +71,7 @@ _start:
 	cmp dword [round], ROUNDS
 	jb .round
 
-	mov esi, s_checksum
-	call puts
-	mov eax, [checksum]
-	call puthex
-	call newline
+	BENCH_PRINT_CHECKSUM
 
 	cmp byte [opt_tsc], 0
 	je done
@@ -102,12 +87,7 @@ _start:
 	mov eax, edx
 	call puthex
 	call newline
-done:
-	xor eax, eax
-	mov dx, EXIT_PORT
-	out dx, al
-	cli
-	hlt
+	BENCH_DONE
 
 fail_sieve:
 	mov esi, s_fail_sieve
@@ -117,82 +97,7 @@ fail_crc:
 	jmp fail
 fail_sort:
 	mov esi, s_fail_sort
-fail:
-	call puts
-	mov al, 0x7f
-	mov dx, EXIT_PORT
-	out dx, al
-	cli
-	hlt
-
-; mix: folds EAX into the checksum.
-mix:
-	mov edx, [checksum]
-	rol edx, 5
-	xor edx, eax
-	add edx, 0x9e3779b9
-	mov [checksum], edx
-	ret
-
-; parse_cmdline: sets opt_startup / opt_tsc from the words of the
-; multiboot command line (if the loader gave one: flags bit 2).
-parse_cmdline:
-	mov ebx, [mbi]
-	test dword [ebx], 1 << 2
-	jz .ret
-	mov esi, [ebx + 16]
-.word:
-	mov edi, w_startup
-	call match_word
-	jnc .not_startup
-	mov byte [opt_startup], 1
-.not_startup:
-	mov edi, w_tsc
-	call match_word
-	jnc .skip
-	mov byte [opt_tsc], 1
-.skip:
-	; advance past this word and the spaces after it
-	mov al, [esi]
-	test al, al
-	jz .ret
-	inc esi
-	cmp al, ' '
-	jne .skip
-.spaces:
-	cmp byte [esi], ' '
-	jne .word
-	inc esi
-	jmp .spaces
-.ret:
-	ret
-
-; match_word: CF = 1 if the word at ESI is the NUL-terminated EDI.
-match_word:
-	push esi
-.c:
-	mov al, [edi]
-	test al, al
-	jz .end
-	cmp al, [esi]
-	jne .no
-	inc esi
-	inc edi
-	jmp .c
-.end:
-	mov al, [esi]
-	test al, al
-	jz .yes
-	cmp al, ' '
-	je .yes
-.no:
-	pop esi
-	clc
-	ret
-.yes:
-	pop esi
-	stc
-	ret
+	jmp fail
 
 ; sieve: EAX = number of primes below SIEVE_N (Eratosthenes).
 sieve:
@@ -464,76 +369,17 @@ muldiv:
 	mov eax, esi
 	ret
 
-; Polled COM1 output.
-putc:
-	push edx
-	push eax
-	mov dx, COM1 + 5
-.wait:
-	in al, dx
-	test al, 0x20
-	jz .wait
-	pop eax
-	mov dx, COM1
-	out dx, al
-	pop edx
-	ret
-
-puts:
-	lodsb
-	test al, al
-	jz .done
-	call putc
-	jmp puts
-.done:
-	ret
-
-puthex:
-	push ecx
-	push edx
-	mov edx, eax
-	mov ecx, 8
-.digit:
-	rol edx, 4
-	mov al, dl
-	and al, 0x0f
-	add al, '0'
-	cmp al, '9'
-	jbe .emit
-	add al, 'a' - '0' - 10
-.emit:
-	call putc
-	dec ecx
-	jnz .digit
-	pop edx
-	pop ecx
-	ret
-
-newline:
-	mov al, 10
-	jmp putc
-
 	section .rodata
-s_checksum:	db "int: checksum=0x", 0
 s_tsc:		db "tsc=0x", 0
 s_fail_sieve:	db "int: FAIL sieve", 10, 0
 s_fail_crc:	db "int: FAIL crc", 10, 0
 s_fail_sort:	db "int: FAIL sort", 10, 0
-w_startup:	db "startup", 0
-w_tsc:		db "tsc", 0
 
 	section .bss
 	alignb 16
-mbi:		resd 1
-round:		resd 1
-checksum:	resd 1
 tsc_start:	resd 2
-opt_startup:	resb 1
-opt_tsc:	resb 1
 	alignb 16
 crc_tab:	resd 256
 isort_buf:	resd ISORT_N
 data:		resb DATA_LEN
 sieve_buf:	resb SIEVE_N
-	resb 65536
-stack_top:

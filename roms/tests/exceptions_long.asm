@@ -35,14 +35,6 @@ DR6_B0          equ 1 << 0
 DR6_BS          equ 1 << 14
 ARITH           equ FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF
 
-; One check: vector %1 with error code %2 (printed as 0x00vv_eeee).
-%macro EXPECT_VE 3
-	mov rax, [exc_vector]
-	shl rax, 16
-	or rax, [exc_error]
-	EXPECT_EQ rax, ((%1) << 16) | (%2), %3
-%endmacro
-
 ; Writes a raw 64-bit gate for vector %1 to handler stub %1, with type
 ; byte %2 and IST %3.
 %macro IDT64_RAW 3

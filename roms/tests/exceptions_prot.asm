@@ -36,14 +36,6 @@ DR6_B1          equ 1 << 1
 DR6_BS          equ 1 << 14
 ARITH           equ FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF
 
-; One check: vector %1 with error code %2 (printed as 0x00vv_eeee).
-%macro EXPECT_VE 3
-	mov eax, [exc_vector]
-	shl eax, 16
-	or eax, [exc_error]
-	EXPECT_EQ eax, ((%1) << 16) | (%2), %3
-%endmacro
-
 ; Writes a raw gate: %1 vector, %2 low dword, %3 high dword.
 %macro IDT32_RAW 3
 	mov dword [idt32 + (%1) * 8], %2

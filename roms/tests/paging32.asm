@@ -57,19 +57,6 @@ set_pde4m:
 	invlpg [V4M]
 	ret
 
-; Sets (EAX = 1) or clears (EAX = 0) CR0.WP.
-set_wp:
-	push ebx
-	mov ebx, cr0
-	and ebx, ~CR0_WP
-	test eax, eax
-	jz .w
-	or ebx, CR0_WP
-.w:
-	mov cr0, ebx
-	pop ebx
-	ret
-
 main:
 	TAP_PLAN 52
 	call user_init32
@@ -161,13 +148,11 @@ main:
 	; --- CR0.WP ------------------------------------------------------------------
 	mov eax, frame0 + PG_P                             ; supervisor, read-only
 	call set_pte
-	xor eax, eax
-	call set_wp
+	PG_SET_WP 0
 	K_WRITE V4K + 0x40, MARK3
 	EXPECT_NOFAULT "CR0.WP=0: CPL 0 write to a read-only page"
 	EXPECT_EQ dword [frame0 + 0x40], MARK3, "CR0.WP=0: the write lands"
-	mov eax, 1
-	call set_wp
+	PG_SET_WP 1
 	K_WRITE V4K + 0x44, 1
 	EXPECT_PF PF_ERR_P | PF_ERR_W, V4K + 0x44, "CR0.WP=1: CPL 0 write to a read-only page"
 	mov eax, P4M | PG_PS | PG_P | PG_US                ; read-only 4 MiB

@@ -56,7 +56,7 @@ t_pt:           resb 4096
 frame0:         resb 4096
 
 section .data
-maxphyaddr:     dd 36
+maxphyaddr:     dd 0
 has_1g:         dd 0
 has_nx:         dd 0
 
@@ -97,38 +97,6 @@ set_pml4e:
 	invlpg [rax]
 	ret
 
-; Sets (EAX = 1) or clears (EAX = 0) IA32_EFER.NXE.
-set_nxe:
-	push rcx
-	push rdx
-	push rbx
-	mov ebx, eax
-	mov ecx, MSR_IA32_EFER
-	rdmsr
-	and eax, ~EFER_NXE
-	test ebx, ebx
-	jz .w
-	or eax, EFER_NXE
-.w:
-	wrmsr
-	pop rbx
-	pop rdx
-	pop rcx
-	ret
-
-; Sets (EAX = 1) or clears (EAX = 0) CR0.WP.
-set_wp:
-	push rbx
-	mov rbx, cr0
-	and rbx, ~CR0_WP
-	test eax, eax
-	jz .w
-	or rbx, CR0_WP
-.w:
-	mov cr0, rbx
-	pop rbx
-	ret
-
 ; SET routine, low [, high]: RAX = low (a 32-bit value, zero-extended)
 ; OR high (a 64-bit constant), then calls routine.
 %macro SET 2-3 0
@@ -153,15 +121,8 @@ main:
 	shr edx, 20
 	and edx, 1
 	mov [has_nx], edx
-	mov eax, 0x80000000
-	cpuid
-	cmp eax, 0x80000008
-	jb .m_default
-	mov eax, 0x80000008
-	cpuid
-	and eax, 0xff
+	call pg_maxphyaddr32
 	mov [maxphyaddr], eax
-.m_default:
 	mov eax, PG_P | PG_RW | PG_US
 	call pg_build_4level32
 	mov [long_cr3], eax
@@ -171,9 +132,7 @@ main:
 	mov dword [t_pd], t_pt + PG_P + PG_RW + PG_US
 	mov dword [t_pd + 8], P2M | PG_PS | PG_P | PG_RW | PG_US
 	ENTER_LONG
-	mov rax, cr0
-	or rax, CR0_WP
-	mov cr0, rax
+	PG_SET_WP 1
 
 	; --- 4-KiB page: translation, A and D at every level -------------------
 	mov dword [frame0], MARK1
@@ -251,10 +210,7 @@ main:
 
 	; A non-canonical address is checked before paging: #GP(0).
 	K_READ VNONCANON
-	mov rax, [exc_vector]
-	shl rax, 16
-	or rax, [exc_error]
-	EXPECT_EQ rax, VEC_GP << 16, "non-canonical read: #GP(0), not #PF"
+	EXPECT_VE VEC_GP, 0, "non-canonical read: #GP(0), not #PF"
 
 	; --- user and read-only ----------------------------------------------------------
 	SET set_pte, frame0 + PG_P + PG_US
@@ -283,14 +239,12 @@ main:
 	SET set_pml4e, t_pdpt + PG_P + PG_RW + PG_US
 
 	SET set_pte, frame0 + PG_P                         ; supervisor, read-only
-	xor eax, eax
-	call set_wp
+	PG_SET_WP 0
 	K_WRITE V4K + 0x40, MARK3
 	EXPECT_NOFAULT "CR0.WP=0: CPL 0 write to a read-only page"
 	mov eax, [frame0 + 0x40]
 	EXPECT_EQ rax, MARK3, "CR0.WP=0: the write lands"
-	mov eax, 1
-	call set_wp
+	PG_SET_WP 1
 	K_WRITE V4K + 0x44, 1
 	EXPECT_PF PF_ERR_P | PF_ERR_W, V4K + 0x44, "CR0.WP=1: CPL 0 write to a read-only page"
 	SET set_pde2m, P2M | PG_PS | PG_P | PG_US
@@ -331,8 +285,7 @@ main:
 	; --- execute-disable (needs NX) --------------------------------------------------------
 	cmp dword [has_nx], 0
 	je .no_nx
-	mov eax, 1
-	call set_nxe
+	PG_SET_NXE 1
 	mov byte [frame0 + 0x80], RET_OP
 	mov word [frame0 + 0x84], 0xcd | (USER_EXIT_VEC << 8)
 	SET set_pte, frame0 + PG_RW + PG_US
@@ -371,8 +324,7 @@ main:
 	K_FETCH V2M + 0x88
 	EXPECT_PF PF_ERR_P | PF_ERR_RSVD | PF_ERR_I, V2M + 0x88, "NXE=1: fetch through a 2M PDE with bit 13 set"
 	SET set_pde2m, P2M | PG_PS | PG_P | PG_RW | PG_US
-	xor eax, eax
-	call set_nxe
+	PG_SET_NXE 0
 	jmp .nx_done
 .no_nx:
 	TAP_SKIP 20, "no NX (CPUID 80000001H:EDX[20])"

@@ -43,7 +43,7 @@ t_pt:           resb 4096
 frame0:         resb 4096
 
 section .data
-maxphyaddr:     dd 36
+maxphyaddr:     dd 0
 
 section .text
 ; EDX:EAX = new PTE for V4K; flushes its translation.
@@ -67,38 +67,6 @@ set_pde2m:
 	invlpg [V2M]
 	ret
 
-; Sets (EAX = 1) or clears (EAX = 0) IA32_EFER.NXE.
-set_nxe:
-	push ecx
-	push edx
-	push ebx
-	mov ebx, eax
-	mov ecx, MSR_IA32_EFER
-	rdmsr
-	and eax, ~EFER_NXE
-	test ebx, ebx
-	jz .w
-	or eax, EFER_NXE
-.w:
-	wrmsr
-	pop ebx
-	pop edx
-	pop ecx
-	ret
-
-; Sets (EAX = 1) or clears (EAX = 0) CR0.WP.
-set_wp:
-	push ebx
-	mov ebx, cr0
-	and ebx, ~CR0_WP
-	test eax, eax
-	jz .w
-	or ebx, CR0_WP
-.w:
-	mov cr0, ebx
-	pop ebx
-	ret
-
 %macro PTE 1-2 0
 	mov eax, %1
 	mov edx, %2
@@ -108,15 +76,8 @@ set_wp:
 main:
 	TAP_PLAN 61
 	call user_init32
-	mov eax, 0x80000000
-	cpuid
-	cmp eax, 0x80000008
-	jb .m_default
-	mov eax, 0x80000008
-	cpuid
-	and eax, 0xff
+	call pg_maxphyaddr32
 	mov [maxphyaddr], eax
-.m_default:
 	mov eax, PG_P | PG_RW | PG_US
 	call pg_build_pae32
 	mov dword [pgpae_pdpt + 8], t_pd + PG_P
@@ -184,13 +145,11 @@ main:
 	EXPECT_PF PF_ERR_P | PF_ERR_U, V4K + 0x30, "CPL 3 fetch from a supervisor page, NXE=0"
 
 	PTE frame0 + PG_P                                  ; supervisor, read-only
-	xor eax, eax
-	call set_wp
+	PG_SET_WP 0
 	K_WRITE V4K + 0x40, MARK3
 	EXPECT_NOFAULT "CR0.WP=0: CPL 0 write to a read-only page"
 	EXPECT_EQ dword [frame0 + 0x40], MARK3, "CR0.WP=0: the write lands"
-	mov eax, 1
-	call set_wp
+	PG_SET_WP 1
 	K_WRITE V4K + 0x44, 1
 	EXPECT_PF PF_ERR_P | PF_ERR_W, V4K + 0x44, "CR0.WP=1: CPL 0 write to a read-only page"
 	mov eax, P2M | PG_PS | PG_P | PG_US
@@ -233,10 +192,7 @@ main:
 	mov cr3, eax
 	EXC_DISARM
 .pdpte_done:
-	mov eax, [exc_vector]
-	shl eax, 16
-	or eax, [exc_error]
-	EXPECT_EQ eax, VEC_GP << 16, "MOV CR3 with a reserved PDPTE bit: #GP(0)"
+	EXPECT_VE VEC_GP, 0, "MOV CR3 with a reserved PDPTE bit: #GP(0)"
 	mov dword [pgpae_pdpt + 16], 0
 	mov eax, pgpae_pdpt
 	mov cr3, eax
@@ -246,8 +202,7 @@ main:
 	cpuid
 	test edx, 1 << 20
 	jz .no_nx
-	mov eax, 1
-	call set_nxe
+	PG_SET_NXE 1
 	mov byte [frame0 + 0x80], RET_OP
 	mov word [frame0 + 0x84], 0xcd | (USER_EXIT_VEC << 8)
 	PTE frame0 + PG_RW + PG_US
@@ -291,8 +246,7 @@ main:
 	call set_pde2m
 	K_FETCH V2M + 0x88
 	EXPECT_PF PF_ERR_P | PF_ERR_RSVD | PF_ERR_I, V2M + 0x88, "NXE=1: fetch through a 2M PDE with bit 13 set"
-	xor eax, eax
-	call set_nxe
+	PG_SET_NXE 0
 	jmp .nx_done
 .no_nx:
 	TAP_SKIP 20, "no NX (CPUID 80000001H:EDX[20])"

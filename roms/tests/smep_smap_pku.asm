@@ -113,14 +113,6 @@ set_pkru:
 	call set_pte
 %endmacro
 
-; One check: vector %1 with error code %2.
-%macro EXPECT_VE 3
-	mov rax, [exc_vector]
-	shl rax, 16
-	or rax, [exc_error]
-	EXPECT_EQ rax, ((%1) << 16) | (%2), %3
-%endmacro
-
 ; Marks the identity-mapped 4-KiB page at %1 user-accessible.
 %macro MARK_USER 1
 	mov eax, %1
@@ -159,9 +151,7 @@ main:
 	mov dword [gdt + SEL_LDT + 8], 0
 	mov dword [gdt + SEL_LDT + 12], 0
 	ENTER_LONG
-	mov rax, cr0
-	or rax, CR0_WP
-	mov cr0, rax
+	PG_SET_WP 1
 	mov ax, SEL_LDT
 	lldt ax
 
@@ -302,14 +292,10 @@ main:
 	EXPECT_PF PF_ERR_P | PF_ERR_W | PF_ERR_U | PF_ERR_PK, VT + 0x24, "key 1, WD1=1: CPL 3 write"
 	K_WRITE VT + 0x28, 1
 	EXPECT_VE VEC_PF, PF_ERR_P | PF_ERR_W | PF_ERR_PK, "key 1, WD1=1, CR0.WP=1: CPL 0 write"
-	mov rax, cr0
-	and rax, ~CR0_WP
-	mov cr0, rax
+	PG_SET_WP 0
 	K_WRITE VT + 0x2c, 1
 	EXPECT_NOFAULT "key 1, WD1=1, CR0.WP=0: CPL 0 write"
-	mov rax, cr0
-	or rax, CR0_WP
-	mov cr0, rax
+	PG_SET_WP 1
 	xor eax, eax
 	call set_pkru
 	mov eax, CR4_PKE

@@ -30,14 +30,6 @@ PTE_FLAGS       equ PG_P | PG_RW | PG_US
 CPUID1_PCID     equ 1 << 17             ; CPUID.1:ECX
 CPUID7_INVPCID  equ 1 << 10             ; CPUID.(7,0):EBX
 
-; One check: vector %1 with error code %2.
-%macro EXPECT_VE 3
-	mov rax, [exc_vector]
-	shl rax, 16
-	or rax, [exc_error]
-	EXPECT_EQ rax, ((%1) << 16) | (%2), %3
-%endmacro
-
 section .bss
 alignb 4096
 t_pdpt:         resb 4096
@@ -117,9 +109,7 @@ main:
 	mov dword [t_pt], frame_a + PTE_FLAGS
 	mov dword [t_pt + 8], frame_a + PTE_FLAGS
 	ENTER_LONG
-	mov rax, cr0
-	or rax, CR0_WP                      ; CPL 0 writes obey R/W
-	mov cr0, rax
+	PG_SET_WP 1                         ; CPL 0 writes obey R/W
 
 	; --- INVLPG ------------------------------------------------------------
 	call read_vt

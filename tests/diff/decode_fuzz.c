@@ -12,34 +12,12 @@
 #include <string.h>
 
 #include "cpu/decode.h"
+#include "tests/diff/lib/zydis_quirks.h"
 
 /* The default run; "decode_fuzz CASES [SEED]" runs CASES per mode. */
 #define CASES_PER_MODE 4000000
 #define SEED 0x5eed0f0f0decu
 #define MAX_SHOWN 50
-
-/* Where Zydis 4.0 decodes something that no processor of the SDM has,
- * with a length the SDM's encoding rules do not give. Such cases are
- * counted apart and do not fail the test. */
-static const struct zydis_quirk {
-	ZydisMnemonic mnemonic;
-	const char *why;
-} quirks[] = {
-	{ ZYDIS_MNEMONIC_JKZD, "Knights Corner JKZD (VEX.0F 84, rel32, no "
-	  "ModRM): not in the SDM (Vol. 2D table A-3 has no VEX.0F 84); a VEX "
-	  "instruction has a ModRM byte (Vol. 2A 2.3, figure 2-8)" },
-	{ ZYDIS_MNEMONIC_JKNZD, "Knights Corner JKNZD (VEX.0F 85, rel32, no "
-	  "ModRM): as JKZD" },
-};
-#define QUIRK_COUNT (sizeof quirks / sizeof quirks[0])
-
-static const struct zydis_quirk *find_quirk(ZydisMnemonic m)
-{
-	for (unsigned k = 0; k < QUIRK_COUNT; k++)
-		if (quirks[k].mnemonic == m)
-			return &quirks[k];
-	return NULL;
-}
 
 static uint64_t rng_state = SEED;
 
@@ -124,7 +102,7 @@ int main(int argc, char **argv)
 		{ 8, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64 },
 	};
 	unsigned long cases = 0, decoded = 0, skipped = 0, mismatches = 0;
-	unsigned long ours_ud = 0, quirk_count[QUIRK_COUNT] = { 0 };
+	unsigned long ours_ud = 0, quirk_count[DIFF_ZYDIS_QUIRKS] = { 0 };
 	for (unsigned m = 0; m < 3; m++) {
 		ZydisDecoder zd;
 		if (ZYAN_FAILED(ZydisDecoderInit(&zd, modes[m].mode, modes[m].stack))) {
@@ -147,9 +125,9 @@ int main(int argc, char **argv)
 				ours_ud++;
 			if (len == zi.length)
 				continue;
-			const struct zydis_quirk *q = find_quirk(zi.mnemonic);
-			if (q) {
-				quirk_count[q - quirks]++;
+			int q = diff_zydis_quirk(zi.mnemonic);
+			if (q >= 0) {
+				quirk_count[q]++;
 				continue;
 			}
 			if (mismatches++ < MAX_SHOWN) {
@@ -165,8 +143,8 @@ int main(int argc, char **argv)
 	       "Zydis and compared (%lu of them not executed by this CPU model), "
 	       "%lu skipped, "
 	       "%lu mismatches\n", cases, decoded, ours_ud, skipped, mismatches);
-	for (unsigned k = 0; k < QUIRK_COUNT; k++)
+	for (unsigned k = 0; k < DIFF_ZYDIS_QUIRKS; k++)
 		printf("SUMMARY: decoder fuzz: %lu known Zydis differences: %s\n",
-		       quirk_count[k], quirks[k].why);
+		       quirk_count[k], diff_zydis_quirks[k].why);
 	return mismatches ? 1 : 0;
 }

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cpu/decode.h"
+#include "tests/diff/lib/zydis_quirks.h"
 
 #define DEFAULT_LIMIT 5000000ul
 #define MAX_SHOWN 50
@@ -28,25 +29,11 @@ static const char *const roots[] = {
 	"/usr/bin", "/usr/lib/x86_64-linux-gnu",
 };
 
-/* Where Zydis 4.0 decodes something that no processor of the SDM has,
- * with a length the SDM's encoding rules do not give; counted apart. */
-static const struct zydis_quirk {
-	ZydisMnemonic mnemonic;
-	const char *why;
-} quirks[] = {
-	{ ZYDIS_MNEMONIC_JKZD, "Knights Corner JKZD (VEX.0F 84, rel32, no "
-	  "ModRM): not in the SDM (Vol. 2D table A-3 has no VEX.0F 84); a VEX "
-	  "instruction has a ModRM byte (Vol. 2A 2.3, figure 2-8)" },
-	{ ZYDIS_MNEMONIC_JKNZD, "Knights Corner JKNZD (VEX.0F 85, rel32, no "
-	  "ModRM): as JKZD" },
-};
-#define QUIRK_COUNT (sizeof quirks / sizeof quirks[0])
-
 struct oracle {
 	ZydisDecoder zd;
 	unsigned long limit;   /* stop after this many; 0: no limit */
 	unsigned long checked, files, mismatches, unsupported;
-	unsigned long quirk_count[QUIRK_COUNT];
+	unsigned long quirk_count[DIFF_ZYDIS_QUIRKS];
 };
 
 static bool done(const struct oracle *o)
@@ -58,11 +45,10 @@ static void report(struct oracle *o, const char *path, uint64_t off,
 		   const uint8_t *b, size_t avail, int ours,
 		   const ZydisDecodedInstruction *zi)
 {
-	for (unsigned k = 0; k < QUIRK_COUNT; k++) {
-		if (quirks[k].mnemonic == zi->mnemonic) {
-			o->quirk_count[k]++;
-			return;
-		}
+	int q = diff_zydis_quirk(zi->mnemonic);
+	if (q >= 0) {
+		o->quirk_count[q]++;
+		return;
 	}
 	if (o->mismatches++ >= MAX_SHOWN)
 		return;
@@ -187,10 +173,11 @@ int main(int argc, char **argv)
 	       "%lu mismatches\n", o.checked, o.files, o.mismatches);
 	printf("SUMMARY: decoder oracle: %lu of them are encodings this CPU "
 	       "model does not execute (#UD with a reason)\n", o.unsupported);
-	for (unsigned k = 0; k < QUIRK_COUNT; k++)
+	for (unsigned k = 0; k < DIFF_ZYDIS_QUIRKS; k++)
 		if (o.quirk_count[k])
 			printf("SUMMARY: decoder oracle: %lu known Zydis "
-			       "differences: %s\n", o.quirk_count[k], quirks[k].why);
+			       "differences: %s\n", o.quirk_count[k],
+			       diff_zydis_quirks[k].why);
 	if (o.checked == 0) {
 		printf("decode_oracle: no x86-64 code found under /usr/bin\n");
 		return 1;

@@ -23,27 +23,21 @@
  * and exits non-zero on any mismatch. */
 #include <inttypes.h>
 #include <math.h>
-#include <setjmp.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <ucontext.h>
 
 #include "cpu/cpu.h"
-#include "cpu/decode.h"
 #include "cpu/fault.h"
 #include "cpu/flags.h"
-#include "cpu/insn.h"
-#include "cpu/mem.h"
 #include "cpu/regs.h"
 #include "cpu/state.h"
+#include "tests/diff/lib/harness.h"
 #include "tests/diff/sse_forms.h"
 
-/* ---- Native side: one fixed region for code, context and data. */
+/* ---- The region (tests/diff/lib/harness.h): code, contexts, data. */
 
 #define REGION 0x30000000ull
 #define REGION_SIZE 0x10000ull
@@ -87,87 +81,12 @@ struct outcome {
 	int fault;            /* vector, or -1 */
 };
 
-static uint8_t *region;
-static sigjmp_buf native_env;
-static volatile int native_vector;
-static uint64_t native_fault_gpr[16], native_fault_flags;
-static uint8_t native_fault_fx[512] __attribute__((aligned(16)));
-
-static void on_signal(int sig, siginfo_t *si, void *uc_)
-{
-	(void)sig, (void)si;
-	/* The kernel leaves EFLAGS.AC as the faulting code had it: clear
-	 * it before this handler makes any misaligned access. */
-	__asm__ volatile("pushfq; andq $~0x40000, (%%rsp); popfq" ::: "cc",
-			 "memory");
-	ucontext_t *uc = uc_;
-	greg_t *g = uc->uc_mcontext.gregs;
-	/* glibc's gregs layout (its REG_* names clash with ours). */
-	static const int order[16] = { 13, 14, 12, 11, 15, 10, 9, 8,
-				       0, 1, 2, 3, 4, 5, 6, 7 };
-	enum { GREG_EFL = 17, GREG_TRAPNO = 20 };
-	for (int r = 0; r < 16; r++)
-		native_fault_gpr[r] = (uint64_t)g[order[r]];
-	native_fault_flags = (uint64_t)g[GREG_EFL];
-	memcpy(native_fault_fx, uc->uc_mcontext.fpregs, 512);
-	native_vector = (int)g[GREG_TRAPNO];
-	siglongjmp(native_env, 1);
-}
-
-static void native_setup(void)
-{
-	region = mmap((void *)REGION, REGION_SIZE,
-		      PROT_READ | PROT_WRITE | PROT_EXEC,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	if (region != (uint8_t *)REGION) {
-		perror("sse_diff: mmap of the test region");
-		exit(2);
-	}
-	static uint8_t altstack[65536];
-	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
-	sigaltstack(&ss, NULL);
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = on_signal;
-	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
-	sigaction(SIGFPE, &sa, NULL);
-	sigaction(SIGSEGV, &sa, NULL);
-	sigaction(SIGBUS, &sa, NULL);
-	sigaction(SIGILL, &sa, NULL);
-}
-
-struct emit {
-	uint8_t *p;
-};
-
-static void e8(struct emit *e, unsigned b)
-{
-	*e->p++ = (uint8_t)b;
-}
-
-static void e32(struct emit *e, uint64_t v)
-{
-	uint32_t x = (uint32_t)v;
-	memcpy(e->p, &x, 4);
-	e->p += 4;
-}
-
-static void ebytes(struct emit *e, const char *s, unsigned n)
-{
-	memcpy(e->p, s, n);
-	e->p += n;
-}
-
-static uint8_t *at(uint64_t addr)
-{
-	return region + (addr - REGION);
-}
-
 /* fxsave64 / fxrstor64 [abs32] */
-static void emit_fx(struct emit *e, bool restore, uint64_t addr)
+static void emit_fx(struct diff_emit *e, bool restore, uint64_t addr)
 {
-	ebytes(e, restore ? "\x48\x0f\xae\x0c\x25" : "\x48\x0f\xae\x04\x25", 5);
-	e32(e, addr);
+	diff_ebytes(e, restore ? "\x48\x0f\xae\x0c\x25" : "\x48\x0f\xae\x04\x25",
+		    5);
+	diff_e32(e, addr);
 }
 
 /* The stub: save the host's FP state, load the case's state (FXRSTOR,
@@ -175,43 +94,17 @@ static void emit_fx(struct emit *e, bool restore, uint64_t addr)
  * FXSAVE), restore the host's. */
 static void native_build(const uint8_t *insn, unsigned len)
 {
-	struct emit e = { at(CODE) };
-	ebytes(&e, "\x53\x55\x41\x54\x41\x55\x41\x56\x41\x57", 10);
-	ebytes(&e, "\x48\x89\x24\x25", 4);         /* mov [HOST_RSP], rsp */
-	e32(&e, HOST_RSP);
+	struct diff_emit e = { diff_at(CODE) };
+	diff_emit_prologue(&e, HOST_RSP);
 	emit_fx(&e, false, FX_HOST);
 	emit_fx(&e, true, FX_IN);
-	ebytes(&e, "\x48\xc7\xc4", 3);             /* mov rsp, CTX_IN */
-	e32(&e, CTX_IN);
-	e8(&e, 0x9d);                              /* popfq */
-	ebytes(&e, "\x58\x59\x5a\x5b", 4);         /* rax rcx rdx rbx */
-	ebytes(&e, "\x48\x8d\x64\x24\x08", 5);     /* skip rsp */
-	ebytes(&e, "\x5d\x5e\x5f", 3);
-	for (unsigned r = 0; r < 8; r++) {
-		e8(&e, 0x41);
-		e8(&e, 0x58 + r);
-	}
-	ebytes(&e, "\x48\x8b\x24\x25", 4);         /* mov rsp, [rsp slot] */
-	e32(&e, CTX_IN + 8 * 5);
-	memcpy(e.p, insn, len);
-	e.p += len;
-	ebytes(&e, "\x48\x89\x24\x25", 4);
-	e32(&e, CTX_OUT + 8 * 5);
-	ebytes(&e, "\x48\xc7\xc4", 3);
-	e32(&e, CTX_OUT + 8 * 17);
-	for (int r = 7; r >= 0; r--) {
-		e8(&e, 0x41);
-		e8(&e, 0x50 + r);
-	}
-	ebytes(&e, "\x57\x56\x55", 3);
-	ebytes(&e, "\x48\x8d\x64\x24\xf8", 5);     /* skip rsp */
-	ebytes(&e, "\x53\x52\x51\x50\x9c", 5);     /* ... pushfq */
+	diff_emit_load_context(&e, CTX_IN);
+	diff_ebytes(&e, insn, len);
+	diff_emit_store_context(&e, CTX_OUT);
 	emit_fx(&e, false, FX_OUT);
-	ebytes(&e, "\x6a\x02\x9d", 3);             /* push 2; popfq: AC off */
+	diff_ebytes(&e, "\x6a\x02\x9d", 3);        /* push 2; popfq: AC off */
 	emit_fx(&e, true, FX_HOST);
-	ebytes(&e, "\x48\x8b\x24\x25", 4);
-	e32(&e, HOST_RSP);
-	ebytes(&e, "\x41\x5f\x41\x5e\x41\x5d\x41\x5c\x5d\x5b\xc3", 11);
+	diff_emit_epilogue(&e, HOST_RSP);
 }
 
 /* The compared state from an FXSAVE image. */
@@ -236,130 +129,38 @@ static void native_run(const uint8_t *insn, unsigned len,
 		       struct outcome *out)
 {
 	native_build(insn, len);
-	uint64_t *ci = (uint64_t *)at(CTX_IN), *co = (uint64_t *)at(CTX_OUT);
-	ci[0] = in->flags;
-	memcpy(ci + 1, in->gpr, sizeof(in->gpr));
-	memset(co, 0, 17 * 8);
-	memcpy(at(FX_IN), fx_in, 512);
-	memcpy(at(SCR), in->scr, SCR_SIZE);
-	out->fault = -1;
-	if (sigsetjmp(native_env, 1) == 0) {
-		((void (*)(void))(uintptr_t)CODE)();
-		out->s.flags = co[0];
-		memcpy(out->s.gpr, co + 1, sizeof(out->s.gpr));
-		state_from_fx(&out->s, at(FX_OUT));
+	diff_context_put(CTX_IN, in->flags, in->gpr);
+	memset(diff_at(CTX_OUT), 0, DIFF_CTX_SIZE);
+	memcpy(diff_at(FX_IN), fx_in, 512);
+	memcpy(diff_at(SCR), in->scr, SCR_SIZE);
+	out->fault = diff_native_call(CODE);
+	if (out->fault < 0) {
+		diff_context_get(CTX_OUT, &out->s.flags, out->s.gpr);
+		state_from_fx(&out->s, diff_at(FX_OUT));
 	} else {
 		/* The handler ran with a fresh FP state: take the host's
 		 * back. */
-		__asm__ volatile("fxrstor64 %0" : : "m"(*(uint8_t(*)[512])at(FX_HOST)));
-		out->fault = native_vector;
-		memcpy(out->s.gpr, native_fault_gpr, sizeof(out->s.gpr));
-		out->s.flags = native_fault_flags;
-		state_from_fx(&out->s, native_fault_fx);
+		__asm__ volatile("fxrstor64 %0"
+				 : : "m"(*(uint8_t(*)[512])diff_at(FX_HOST)));
+		memcpy(out->s.gpr, diff_fault.gpr, sizeof(out->s.gpr));
+		out->s.flags = diff_fault.flags;
+		state_from_fx(&out->s, diff_fault.fx);
 	}
-	memcpy(out->s.scr, at(SCR), SCR_SIZE);
+	memcpy(out->s.scr, diff_at(SCR), SCR_SIZE);
 }
 
-/* ---- Simulated side: a CPU on a small RAM bus, the region's pages
- * mapped at the same linear addresses. */
-
-#define RAM_SIZE 0x400000u
-#define PT_BASE 0x1000u
-#define REGION_PA 0x200000u
-
-static uint8_t *ram;
-
-static uint8_t *bus_ram_page(void *ctx_, uint64_t pa)
-{
-	(void)ctx_;
-	return pa < RAM_SIZE ? ram + (pa & ~0xfffull) : NULL;
-}
-
-static uint64_t bus_mmio_read(void *ctx_, uint64_t pa, unsigned size)
-{
-	(void)ctx_, (void)pa;
-	return size >= 8 ? ~0ull : (1ull << (size * 8)) - 1;
-}
-
-static void bus_mmio_write(void *ctx_, uint64_t pa, unsigned size,
-			   uint64_t v)
-{
-	(void)ctx_, (void)pa, (void)size, (void)v;
-}
-
-static uint32_t bus_port_in(void *ctx_, uint16_t port, unsigned size)
-{
-	(void)ctx_, (void)port, (void)size;
-	return ~0u;
-}
-
-static void bus_port_out(void *ctx_, uint16_t port, unsigned size,
-			 uint32_t v)
-{
-	(void)ctx_, (void)port, (void)size, (void)v;
-}
-
-static int bus_intr_ack(void *ctx_)
-{
-	(void)ctx_;
-	return -1;
-}
-
-static void bus_shutdown(void *ctx_, const char *why)
-{
-	(void)ctx_;
-	fprintf(stderr, "sse_diff: simulated CPU shut down: %s\n", why);
-}
-
-static const struct bus_ops test_bus_ops = {
-	.ram_page = bus_ram_page, .mmio_read = bus_mmio_read,
-	.mmio_write = bus_mmio_write, .port_in = bus_port_in,
-	.port_out = bus_port_out, .intr_ack = bus_intr_ack,
-	.shutdown = bus_shutdown,
-};
-static const struct bus test_bus = { &test_bus_ops, NULL };
+/* ---- Simulated side: the region's pages mapped at the same linear
+ * addresses. */
 
 static struct cpu *cpu;
 
-static void put64(uint64_t pa, uint64_t v)
-{
-	memcpy(ram + pa, &v, 8);
-}
-
 static void sim_setup(void)
 {
-	ram = aligned_alloc(4096, RAM_SIZE);
-	memset(ram, 0, RAM_SIZE);
-	struct code_cache *cc = code_cache_create(RAM_SIZE);
-	cpu = cpu_create(&test_bus, cc, NULL, 0);
-	if (!cc || !cpu) {
-		fprintf(stderr, "sse_diff: cannot create the CPU\n");
-		exit(2);
-	}
-	const uint64_t u = 7; /* P, R/W, U/S */
-	put64(PT_BASE, (PT_BASE + 0x1000) | u);
-	put64(PT_BASE + 0x1000 + 8 * ((REGION >> 30) & 511),
-	      (PT_BASE + 0x2000) | u);
-	put64(PT_BASE + 0x2000 + 8 * ((REGION >> 21) & 511),
-	      (PT_BASE + 0x3000) | u);
-	for (unsigned k = 0; k < REGION_SIZE / 4096; k++)
-		put64(PT_BASE + 0x3000 + 8 * (((REGION >> 12) & 511) + k),
-		      (REGION_PA + 4096ull * k) | u);
-	struct cpu *c = cpu;
-	c->cr3 = PT_BASE;
+	cpu = diff_sim_cpu(NULL, 0);
 	/* The OS enables SSE and #XM, as Linux does; CR0 as Linux has it
 	 * (MP, NE, AM). */
-	c->cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
-	c->efer = EFER_LME | EFER_LMA;
-	c->cr0 = CR0_PG | CR0_AM | CR0_NE | CR0_ET | CR0_MP | CR0_PE;
-	c->seg[SEG_CS] = (struct seg){ 0, 0xffffffff,
-		0xfb | SEG_ATTR_L | SEG_ATTR_G, 0x33 };
-	for (int s = SEG_ES; s <= SEG_GS; s++)
-		if (s != SEG_CS)
-			c->seg[s] = (struct seg){ 0, 0xffffffff,
-				0xf3 | SEG_ATTR_DB | SEG_ATTR_G, 0x2b };
-	c->cpl = 3;
-	tlb_flush_all(c);
+	diff_sim_user64(cpu, CR0_PG | CR0_AM | CR0_NE | CR0_ET | CR0_MP |
+			CR0_PE, CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT, 0x33, 0x2b);
 }
 
 static void sim_state_out(const struct cpu *c, struct state *s)
@@ -377,17 +178,14 @@ static void sim_state_out(const struct cpu *c, struct state *s)
 	s->mxcsr = c->mxcsr;
 	for (unsigned r = 0; r < 16; r++)
 		memcpy(s->xmm[r], c->v[r].b, 16);
-	memcpy(s->scr, ram + REGION_PA + (SCR - REGION), SCR_SIZE);
+	memcpy(s->scr, diff_sim_at(SCR), SCR_SIZE);
 }
 
 static void sim_run(const uint8_t *insn, unsigned len, const struct state *in,
 		    const uint8_t *fx_in, struct outcome *out, int *id)
 {
 	struct cpu *c = cpu;
-	struct insn i;
-	memset(&i, 0, sizeof(i));
-	out->fault = -1;
-	memcpy(ram + REGION_PA + (SCR - REGION), in->scr, SCR_SIZE);
+	memcpy(diff_sim_at(SCR), in->scr, SCR_SIZE);
 	memcpy(c->gpr, in->gpr, sizeof(c->gpr));
 	c->rflags = 2;
 	flags_write(c, in->flags, ~0ull);
@@ -403,40 +201,11 @@ static void sim_run(const uint8_t *insn, unsigned len, const struct state *in,
 	c->mxcsr = in->mxcsr;
 	for (unsigned r = 0; r < 16; r++)
 		memcpy(c->v[r].b, in->xmm[r], 16);
-	int n = decode_insn(&i, insn, len, 8);
-	*id = n > 0 ? i.id : -1;
-	if (n != (int)len || !i.fn) {
-		out->fault = 100; /* decoder disagreement, never a match */
-	} else {
-		jmp_buf env;
-		c->rip = CODE + 0x100;
-		c->next_rip = c->rip + len;
-		c->fault_env = &env;
-		if (setjmp(env) == 0)
-			i.fn(c, &i);
-		else
-			out->fault = c->fault.vector;
-		c->fault_env = NULL;
-	}
+	out->fault = diff_sim_exec(c, insn, len, CODE + 0x100, id);
 	sim_state_out(c, &out->s);
 }
 
 /* ---- Values. */
-
-static uint64_t rng;
-
-static uint64_t rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng * 0x2545f4914f6cdd1dull;
-}
-
-static unsigned rndn(unsigned n)
-{
-	return (unsigned)(rnd() % n);
-}
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -449,11 +218,11 @@ static uint64_t int_value(void)
 		0x8080808080808080ull, 0x7f7f7f7f7f7f7f7full,
 		0x8000800080008000ull, 0x7fff7fff7fff7fffull,
 	};
-	switch (rndn(5)) {
-	case 0: return edge[rndn(COUNT(edge))];
-	case 1: return rnd() >> rndn(64);
-	case 2: return rnd() & 0x00ff00ff00ff00ffull;
-	default: return rnd();
+	switch (diff_rndn(5)) {
+	case 0: return edge[diff_rndn(COUNT(edge))];
+	case 1: return diff_rnd() >> diff_rndn(64);
+	case 2: return diff_rnd() & 0x00ff00ff00ff00ffull;
+	default: return diff_rnd();
 	}
 }
 
@@ -488,25 +257,25 @@ static const uint64_t hard64[] = {
 
 static uint32_t f32_value(void)
 {
-	switch (rndn(5)) {
-	case 0: case 1: return hard32[rndn(COUNT(hard32))];
+	switch (diff_rndn(5)) {
+	case 0: case 1: return hard32[diff_rndn(COUNT(hard32))];
 	case 2: /* normals of nearby magnitudes, so sums round */
-		return (uint32_t)(rnd() & 0x807fffff) |
-		       (uint32_t)(112 + rndn(32)) << 23;
-	case 3: return (uint32_t)rnd() & (rndn(2) ? 0x807fffffu : ~0u);
-	default: return (uint32_t)rnd();
+		return (uint32_t)(diff_rnd() & 0x807fffff) |
+		       (uint32_t)(112 + diff_rndn(32)) << 23;
+	case 3: return (uint32_t)diff_rnd() & (diff_rndn(2) ? 0x807fffffu : ~0u);
+	default: return (uint32_t)diff_rnd();
 	}
 }
 
 static uint64_t f64_value(void)
 {
-	switch (rndn(5)) {
-	case 0: case 1: return hard64[rndn(COUNT(hard64))];
+	switch (diff_rndn(5)) {
+	case 0: case 1: return hard64[diff_rndn(COUNT(hard64))];
 	case 2:
-		return (rnd() & 0x800fffffffffffffull) |
-		       (uint64_t)(1008 + rndn(32)) << 52;
-	case 3: return rnd() & (rndn(2) ? 0x800fffffffffffffull : ~0ull);
-	default: return rnd();
+		return (diff_rnd() & 0x800fffffffffffffull) |
+		       (uint64_t)(1008 + diff_rndn(32)) << 52;
+	case 3: return diff_rnd() & (diff_rndn(2) ? 0x800fffffffffffffull : ~0ull);
+	default: return diff_rnd();
 	}
 }
 
@@ -532,9 +301,9 @@ static void fill_text(uint8_t *p, unsigned n)
 	static const uint8_t alpha[] = { 0, 'a', 'b', 'c', 'z', 0x80, 0xff,
 					 'A' };
 	for (unsigned k = 0; k < n; k++)
-		p[k] = rndn(4) ? alpha[rndn(COUNT(alpha))] : (uint8_t)rnd();
-	if (rndn(4) == 0)
-		memset(p + rndn(n), 0, 1);
+		p[k] = diff_rndn(4) ? alpha[diff_rndn(COUNT(alpha))] : (uint8_t)diff_rnd();
+	if (diff_rndn(4) == 0)
+		memset(p + diff_rndn(n), 0, 1);
 }
 
 /* ---- The encoder. */
@@ -554,7 +323,7 @@ struct testcase {
 static unsigned pick_gpr(uint32_t avoid)
 {
 	for (;;) {
-		unsigned r = rndn(16);
+		unsigned r = diff_rndn(16);
 		if (r != REG_RSP && !((avoid >> r) & 1))
 			return r;
 	}
@@ -567,7 +336,7 @@ static void gen_state(struct testcase *t)
 	for (unsigned r = 0; r < 16; r++)
 		s->gpr[r] = int_value();
 	s->gpr[REG_RSP] = SCR_STACK;
-	s->flags = 2 | (rnd() & ARITH);
+	s->flags = 2 | (diff_rnd() & ARITH);
 	bool strs = f->map == 3 && (f->op & 0xf0) == 0x60;
 	for (unsigned r = 0; r < 16; r++) {
 		if (strs)
@@ -587,27 +356,27 @@ static void gen_state(struct testcase *t)
 	uint16_t fcw = 0x037f, fsw = 0;
 	for (unsigned p = 0; p < 8; p++) {
 		s->mm[p] = int_value();
-		s->se[p] = (uint16_t)rnd();
+		s->se[p] = (uint16_t)diff_rnd();
 	}
 	s->ftw = 0xff;
-	if (rndn(2)) {
-		fsw = (uint16_t)((rndn(8) << 11) | (rnd() & 0x4700));
-		s->ftw = (uint8_t)rnd();
+	if (diff_rndn(2)) {
+		fsw = (uint16_t)((diff_rndn(8) << 11) | (diff_rnd() & 0x4700));
+		s->ftw = (uint8_t)diff_rnd();
 	}
-	if (rndn(40) == 0) {
+	if (diff_rndn(40) == 0) {
 		fcw = 0x037e;
 		fsw |= 0x8081; /* B, ES, IE */
 	}
 	s->fsw = fsw;
 	/* MXCSR: every rounding mode, DAZ, FTZ; masks all set mostly. */
-	uint32_t mx = (uint32_t)rndn(4) << 13;
-	if (rndn(2))
+	uint32_t mx = (uint32_t)diff_rndn(4) << 13;
+	if (diff_rndn(2))
 		mx |= 1u << 6;
-	if (rndn(2))
+	if (diff_rndn(2))
 		mx |= 1u << 15;
-	mx |= rndn(4) ? 0x3fu << 7 : ((uint32_t)rnd() & 0x3f) << 7;
-	if (rndn(2))
-		mx |= (uint32_t)rnd() & 0x3f;
+	mx |= diff_rndn(4) ? 0x3fu << 7 : ((uint32_t)diff_rnd() & 0x3f) << 7;
+	if (diff_rndn(2))
+		mx |= (uint32_t)diff_rnd() & 0x3f;
 	s->mxcsr = mx;
 	/* The FXRSTOR image. */
 	memset(t->fx, 0, sizeof(t->fx));
@@ -629,16 +398,16 @@ static unsigned ac_rate = 16;
 
 static void gen_case(struct testcase *t)
 {
-	const struct sform *f = &sforms[rndn(N_FORMS)];
+	const struct sform *f = &sforms[diff_rndn(N_FORMS)];
 	t->f = f;
-	t->mem = (f->flags & SM) && (!(f->flags & SR) || rndn(2));
+	t->mem = (f->flags & SM) && (!(f->flags & SR) || diff_rndn(2));
 	gen_state(t);
 	struct state *s = &t->in;
 
-	bool w = (f->flags & F_W) ? rndn(2) : rndn(8) == 0;
+	bool w = (f->flags & F_W) ? diff_rndn(2) : diff_rndn(8) == 0;
 	unsigned rex = w ? 8 : 0;
 	t->n = 0;
-	if (f->flags & F_OPSZ && rndn(3) == 0)
+	if (f->flags & F_OPSZ && diff_rndn(3) == 0)
 		t->b[t->n++] = 0x66;
 	if (f->pfx)
 		t->b[t->n++] = f->pfx;
@@ -648,24 +417,24 @@ static void gen_case(struct testcase *t)
 	if (f->flags & F_ESTR) {
 		avoid |= 1u << REG_RAX | 1u << REG_RDX | 1u << REG_RCX;
 		for (unsigned r = 0; r < 2; r++) {
-			int64_t len = rndn(4) ? (int)rndn(41) - 20 :
+			int64_t len = diff_rndn(4) ? (int)diff_rndn(41) - 20 :
 				      (int64_t)int_value();
 			s->gpr[r == 0 ? REG_RAX : REG_RDX] =
-				rndn(4) ? (uint64_t)len :
-				(uint64_t)len ^ (rnd() << 32);
+				diff_rndn(4) ? (uint64_t)len :
+				(uint64_t)len ^ (diff_rnd() << 32);
 		}
 	}
 	if (f->map == 3 && (f->op & 0xf0) == 0x60)
 		avoid |= 1u << REG_RCX;
 	if (f->flags & F_MASKMOV) {
 		avoid |= 1u << REG_RDI;
-		s->gpr[REG_RDI] = SCR + 0x100 + rndn(0xd00);
+		s->gpr[REG_RDI] = SCR + 0x100 + diff_rndn(0xd00);
 	}
 	unsigned reg = 0, rmr = 0;
 	if (f->reg == OPK_X)
-		reg = rndn(16);
+		reg = diff_rndn(16);
 	else if (f->reg == OPK_M)
-		reg = rndn(16);          /* REX.R is ignored for MMX */
+		reg = diff_rndn(16);          /* REX.R is ignored for MMX */
 	else if (f->reg == OPK_G)
 		reg = pick_gpr(avoid);
 	else
@@ -674,53 +443,46 @@ static void gen_case(struct testcase *t)
 		avoid |= 1u << reg;
 	if (!t->mem) {
 		if (f->rm == OPK_G)
-			rmr = (f->flags & F_BYTE) && rndn(2) ? rndn(8) :
+			rmr = (f->flags & F_BYTE) && diff_rndn(2) ? diff_rndn(8) :
 			      pick_gpr(avoid);
 		else
-			rmr = rndn(16);
+			rmr = diff_rndn(16);
 	}
 
 	unsigned modrm_rm = rmr & 7, mod = 3, sib = 0, disp_bytes = 0;
 	bool has_sib = false;
 	int64_t disp = 0;
 	if (t->mem) {
-		unsigned off = 0x100 + rndn(0xd00);
-		if (rndn(8))
-			off &= (f->flags & F_A16) ? ~15u : rndn(2) ? ~15u : ~0u;
+		unsigned off = 0x100 + diff_rndn(0xd00);
+		if (diff_rndn(8))
+			off &= (f->flags & F_A16) ? ~15u : diff_rndn(2) ? ~15u : ~0u;
 		uint64_t target = SCR + off;
 		uint32_t abase = avoid | 1u << REG_RAX | 1u << REG_RCX |
 				 1u << REG_RDX | 1u << REG_RDI;
 		unsigned base = pick_gpr(abase);
-		bool use_index = rndn(3) == 0;
+		bool use_index = diff_rndn(3) == 0;
 		unsigned idx = use_index ? pick_gpr(abase | 1u << base) : 0;
-		unsigned scale = rndn(4);
-		uint64_t idx_val = use_index ? rndn(16) : 0;
-		disp = rndn(2) ? (int)rndn(256) - 128 : (int)rndn(0x2000) - 0x1000;
-		disp_bytes = disp >= -128 && disp < 128 && rndn(4) ? 1 : 4;
+		unsigned scale = diff_rndn(4);
+		uint64_t idx_val = use_index ? diff_rndn(16) : 0;
+		disp_bytes = diff_rnd_disp(&disp);
 		mod = disp_bytes == 1 ? 1 : 2;
 		s->gpr[base] = target - (uint64_t)disp - (idx_val << scale);
 		if (use_index)
 			s->gpr[idx] = idx_val;
-		if (use_index || (base & 7) == 4) {
-			has_sib = true;
-			modrm_rm = 4;
-			sib = scale << 6 | (use_index ? idx & 7 : 4) << 3 |
-			      (base & 7);
-			if (use_index && idx > 7)
-				rex |= 2;
-		} else {
-			modrm_rm = base & 7;
-		}
-		if (base > 7)
-			rex |= 1;
+		struct diff_mem_enc me = diff_encode_mem(base, use_index, idx,
+							 scale);
+		modrm_rm = me.rm;
+		has_sib = me.has_sib;
+		sib = me.sib;
+		rex |= me.rex;
 	} else if (rmr > 7) {
 		rex |= 1;
 	}
 	if (f->reg < 0 && reg > 7)
 		rex |= 4;
 	bool byte_legacy = (f->flags & F_BYTE) && !t->mem && rmr < 8 && !rex &&
-			   rndn(2);
-	if (rex || ((f->flags & F_BYTE) && !byte_legacy && rndn(2)))
+			   diff_rndn(2);
+	if (rex || ((f->flags & F_BYTE) && !byte_legacy && diff_rndn(2)))
 		t->b[t->n++] = (uint8_t)(0x40 | rex);
 	t->b[t->n++] = 0x0f;
 	if (f->map == 2)
@@ -736,17 +498,17 @@ static void gen_case(struct testcase *t)
 			t->b[t->n++] = (uint8_t)((uint64_t)disp >> (8 * k));
 	}
 	if (f->imm) {
-		unsigned imm = (unsigned)rnd() & 0xff;
-		if ((f->flags & F_CMP) && rndn(4))
+		unsigned imm = (unsigned)diff_rnd() & 0xff;
+		if ((f->flags & F_CMP) && diff_rndn(4))
 			imm &= 7;
-		if ((f->flags & F_ROUND) && rndn(4))
+		if ((f->flags & F_ROUND) && diff_rndn(4))
 			imm &= 15;
-		if (f->map == 1 && f->op >= 0x71 && f->op <= 0x73 && rndn(2))
-			imm = rndn(70);
+		if (f->map == 1 && f->op >= 0x71 && f->op <= 0x73 && diff_rndn(2))
+			imm = diff_rndn(70);
 		t->b[t->n++] = (uint8_t)imm;
 	}
 	/* #AC: EFLAGS.AC with CR0.AM at CPL 3, in a few cases. */
-	if (rndn(ac_rate) == 0)
+	if (diff_rndn(ac_rate) == 0)
 		s->flags |= FLAG_AC;
 }
 
@@ -818,11 +580,6 @@ static const char *state_diff(const struct testcase *t, const struct state *a,
 	return NULL;
 }
 
-static const char *const reg_names[16] = {
-	"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
-	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
-};
-
 static void print_state(const char *who, const struct state *o,
 			const struct state *ref)
 {
@@ -830,7 +587,7 @@ static void print_state(const char *who, const struct state *o,
 	       o->flags & CMP_FLAGS, o->mxcsr, o->fsw, o->ftw);
 	for (unsigned r = 0; r < 16; r++)
 		if (o->gpr[r] != ref->gpr[r])
-			printf(" %s=%" PRIx64, reg_names[r], o->gpr[r]);
+			printf(" %s=%" PRIx64, diff_reg_names[r], o->gpr[r]);
 	printf("\n");
 	for (unsigned r = 0; r < 16; r++)
 		if (memcmp(o->xmm[r], ref->xmm[r], 16)) {
@@ -856,8 +613,7 @@ static void print_case(const struct testcase *t, const struct outcome *n,
 {
 	printf("MISMATCH %s (%s): %s: bytes", t->f->name,
 	       t->mem ? "mem" : "reg", why);
-	for (unsigned k = 0; k < t->n; k++)
-		printf(" %02x", t->b[k]);
+	diff_print_bytes(t->b, t->n);
 	printf("\n    faults: host %d, sim %d\n", n->fault, s->fault);
 	printf("    input  flags=%03" PRIx64 " mxcsr=%08x fsw=%04x ftw=%02x "
 	       "rax=%" PRIx64 " rdx=%" PRIx64 " rdi=%" PRIx64 "\n",
@@ -875,78 +631,47 @@ static void print_case(const struct testcase *t, const struct outcome *n,
 		printf("    sim reason: %s\n", cpu->fault.reason);
 }
 
-int main(int argc, char **argv)
+static const char *form_name(size_t row)
 {
-	uint64_t cases = 260000, seed = 0x55e5eed5ull, max_print = 20;
-	bool verbose = false;
-	for (int k = 1; k < argc; k++) {
-		if (!strcmp(argv[k], "--cases") && k + 1 < argc)
-			cases = strtoull(argv[++k], NULL, 0);
-		else if (!strcmp(argv[k], "--seed") && k + 1 < argc)
-			seed = strtoull(argv[++k], NULL, 0);
-		else if (!strcmp(argv[k], "--print") && k + 1 < argc)
-			max_print = strtoull(argv[++k], NULL, 0);
-		else if (!strcmp(argv[k], "--ac") && k + 1 < argc)
-			ac_rate = (unsigned)strtoul(argv[++k], NULL, 0) ?: 1;
-		else if (!strcmp(argv[k], "--verbose"))
-			verbose = true;
-		else {
-			fprintf(stderr, "usage: %s [--cases N] [--seed S] "
-				"[--print N] [--ac N] [--verbose]\n", argv[0]);
-			return 2;
-		}
-	}
-	rng = seed ? seed : 1;
-	if (!impl_PADDB_VxWx.fn[2][0]) {
-		fprintf(stderr, "sse_diff: the instruction handlers are not "
-			"linked in (weak defaults won; link the library with "
-			"--whole-archive)\n");
-		return 2;
-	}
-	native_setup();
-	sim_setup();
+	return sforms[row].name;
+}
 
+static const char *one_case(bool print, size_t *row, int *host_fault)
+{
 	static struct testcase t;
 	static struct outcome nat, sim;
-	static bool covered[INSN_COUNT];
-	static uint64_t row_runs[N_FORMS], row_faults[N_FORMS];
-	uint64_t mismatches = 0;
-	for (uint64_t k = 0; k < cases; k++) {
-		gen_case(&t);
-		native_run(t.b, t.n, &t.in, t.fx, &nat);
-		int id;
-		sim_run(t.b, t.n, &t.in, t.fx, &sim, &id);
-		if (id >= 0 && id < INSN_COUNT && sim.fault != 100)
-			covered[id] = true;
-		size_t row = (size_t)(t.f - sforms);
-		row_runs[row]++;
-		if (nat.fault >= 0)
-			row_faults[row]++;
-		const char *why = NULL;
-		if (nat.fault != sim.fault)
-			why = "faults differ";
-		else if ((why = state_diff(&t, &nat.s, &sim.s, false, false)))
-			;
-		else if (nat.fault >= 0 &&
-			 state_diff(&t, &t.in, &nat.s, nat.fault == EXC_XM,
-				    t.f->reg == OPK_M || t.f->rm == OPK_M))
-			why = "a fault changed the state";
-		if (why) {
-			if (mismatches < max_print)
-				print_case(&t, &nat, &sim, why);
-			mismatches++;
-		}
-	}
-	unsigned nforms = 0;
-	for (unsigned k = 0; k < INSN_COUNT; k++)
-		nforms += covered[k];
-	if (verbose)
-		for (size_t r = 0; r < N_FORMS; r++)
-			printf("  %-16s %8" PRIu64 " cases %6" PRIu64
-			       " faults\n", sforms[r].name, row_runs[r],
-			       row_faults[r]);
-	printf("SUMMARY: sse diff: %u forms covered, %" PRIu64
-	       " cases run, %" PRIu64 " mismatches\n", nforms, cases,
-	       mismatches);
-	return mismatches ? 1 : 0;
+	gen_case(&t);
+	native_run(t.b, t.n, &t.in, t.fx, &nat);
+	int id;
+	sim_run(t.b, t.n, &t.in, t.fx, &sim, &id);
+	if (sim.fault != DIFF_BAD_LENGTH && sim.fault != DIFF_NO_HANDLER)
+		diff_cover(id);
+	*row = (size_t)(t.f - sforms);
+	*host_fault = nat.fault;
+	const char *why = NULL;
+	if (nat.fault != sim.fault)
+		why = "faults differ";
+	else if ((why = state_diff(&t, &nat.s, &sim.s, false, false)))
+		;
+	else if (nat.fault >= 0 &&
+		 state_diff(&t, &t.in, &nat.s, nat.fault == EXC_XM,
+			    t.f->reg == OPK_M || t.f->rm == OPK_M))
+		why = "a fault changed the state";
+	if (why && print)
+		print_case(&t, &nat, &sim, why);
+	return why;
+}
+
+int main(int argc, char **argv)
+{
+	struct diff_args args = { .cases = 260000, .seed = 0x55e5eed5ull,
+				  .print = 20, .extra = "ac",
+				  .extra_value = ac_rate };
+	if (!diff_parse_args(&args, argc, argv))
+		return 2;
+	ac_rate = (unsigned)args.extra_value ?: 1;
+	diff_seed(args.seed ? args.seed : 1);
+	diff_setup("sse_diff", REGION, REGION_SIZE);
+	sim_setup();
+	return diff_run("sse", &args, N_FORMS, form_name, one_case);
 }

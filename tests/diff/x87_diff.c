@@ -23,25 +23,21 @@
  * Prints "SUMMARY: x87 diff: N forms covered, M cases run, K mismatches"
  * and exits non-zero on any mismatch. */
 #include <inttypes.h>
-#include <setjmp.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <ucontext.h>
 
 #include "cpu/cpu.h"
-#include "cpu/decode.h"
 #include "cpu/fault.h"
 #include "cpu/flags.h"
-#include "cpu/insn.h"
-#include "cpu/mem.h"
 #include "cpu/model.h"
+#include "cpu/regs.h"
 #include "cpu/state.h"
+#include "tests/diff/lib/harness.h"
 
+/* The region (tests/diff/lib/harness.h): code, context, data. */
 #define REGION 0x20000000ull
 #define REGION_SIZE 0x4000ull
 #define CODE (REGION + 0x0000)
@@ -179,71 +175,56 @@ static uint16_t form_undef(const struct form *f)
 
 /* ---- random values ---- */
 
-static uint64_t rng;
-
-static uint64_t rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng * 0x2545f4914f6cdd1dull;
-}
-
-static unsigned rndn(unsigned n)
-{
-	return (unsigned)(rnd() % n);
-}
-
 /* An 80-bit value from the hard cases or at random. */
 static void rnd_f80(uint64_t *sig, uint16_t *se)
 {
-	uint16_t s = rndn(2) ? 0x8000 : 0;
-	uint64_t r = rnd();
-	switch (rndn(20)) {
+	uint16_t s = diff_rndn(2) ? 0x8000 : 0;
+	uint64_t r = diff_rnd();
+	switch (diff_rndn(20)) {
 	case 0: *sig = 0; *se = s; return;                              /* zero */
 	case 1: *sig = 1ull << 63; *se = s | 0x7fff; return;            /* inf */
-	case 2: *sig = (3ull << 62) | (r >> rndn(64) >> 2); *se = s | 0x7fff; return; /* QNaN */
+	case 2: *sig = (3ull << 62) | (r >> diff_rndn(64) >> 2); *se = s | 0x7fff; return; /* QNaN */
 	case 3: *sig = (1ull << 63) | ((r >> 2) | 1); *se = s | 0x7fff; return; /* SNaN */
-	case 4: *sig = r >> 1 >> rndn(63); *se = s; if (!*sig) *sig = 1; return; /* denormal */
+	case 4: *sig = r >> 1 >> diff_rndn(63); *se = s; if (!*sig) *sig = 1; return; /* denormal */
 	case 5: *sig = (1ull << 63) | (r >> 1); *se = s; return;        /* pseudo-denormal */
-	case 6: *sig = r >> 1; *se = s | (uint16_t)(1 + rndn(0x7ffe)); return; /* unnormal */
+	case 6: *sig = r >> 1; *se = s | (uint16_t)(1 + diff_rndn(0x7ffe)); return; /* unnormal */
 	case 7: *sig = r >> 1; *se = s | 0x7fff; return;                /* pseudo-NaN/inf */
 	case 8: *sig = ~0ull; *se = s | 0x7ffe; return;                  /* largest */
 	case 9: *sig = 1ull << 63; *se = s | 1; return;                  /* smallest */
 	case 10: *sig = 0xc000000000000000ull; *se = 0xffff; return;     /* indefinite */
 	case 11: /* small integers and halves */
 		*sig = (1ull << 63) | (r >> 4 << 3 >> 56 << 52);
-		*se = s | (uint16_t)(0x3fff + rndn(20));
+		*se = s | (uint16_t)(0x3fff + diff_rndn(20));
 		return;
 	case 12: /* around the integer limits */
-		*sig = (1ull << 63) | (rndn(2) ? r >> 40 : 0);
-		*se = s | (uint16_t)(0x3fff + (rndn(3) == 0 ? 15 : rndn(2) ? 31 : 63) - rndn(2));
+		*sig = (1ull << 63) | (diff_rndn(2) ? r >> 40 : 0);
+		*se = s | (uint16_t)(0x3fff + (diff_rndn(3) == 0 ? 15 : diff_rndn(2) ? 31 : 63) - diff_rndn(2));
 		return;
 	case 13: /* near 1.0 and in [-1, 1] */
 		*sig = (1ull << 63) | (r >> 1);
-		*se = s | (uint16_t)(0x3fff - rndn(70));
+		*se = s | (uint16_t)(0x3fff - diff_rndn(70));
 		return;
 	case 14: /* huge and tiny exponents */
 		*sig = (1ull << 63) | (r >> 1);
-		*se = s | (uint16_t)(rndn(2) ? 0x7ffe - rndn(64) : 1 + rndn(64));
+		*se = s | (uint16_t)(diff_rndn(2) ? 0x7ffe - diff_rndn(64) : 1 + diff_rndn(64));
 		return;
 	case 15: /* the f32/f64 overflow and underflow boundaries */
 		*sig = (1ull << 63) | (r >> 1);
-		*se = s | (uint16_t)(0x3fff + (rndn(2) ? 1 : -1) *
-				     (int)(rndn(2) ? 127 + rndn(4) : 1023 + rndn(4)) -
-				     (rndn(2) ? rndn(60) : 0));
+		*se = s | (uint16_t)(0x3fff + (diff_rndn(2) ? 1 : -1) *
+				     (int)(diff_rndn(2) ? 127 + diff_rndn(4) : 1023 + diff_rndn(4)) -
+				     (diff_rndn(2) ? diff_rndn(60) : 0));
 		return;
 	default:
 		*sig = (1ull << 63) | (r >> 1);
-		*se = s | (uint16_t)(0x3fff - 40 + rndn(80));
+		*se = s | (uint16_t)(0x3fff - 40 + diff_rndn(80));
 		return;
 	}
 }
 
 static uint32_t rnd_f32(void)
 {
-	uint32_t s = rndn(2) ? 0x80000000u : 0, r = (uint32_t)rnd();
-	switch (rndn(10)) {
+	uint32_t s = diff_rndn(2) ? 0x80000000u : 0, r = (uint32_t)diff_rnd();
+	switch (diff_rndn(10)) {
 	case 0: return s;
 	case 1: return s | 0x7f800000u;
 	case 2: return s | 0x7fc00000u | (r & 0x3fffff);
@@ -251,14 +232,14 @@ static uint32_t rnd_f32(void)
 	case 4: return s | (r & 0x7fffff);
 	case 5: return s | 0x7f7fffffu;
 	case 6: return s | 0x00800000u;
-	default: return s | ((uint32_t)(127 - 30 + rndn(60)) << 23) | (r & 0x7fffff);
+	default: return s | ((uint32_t)(127 - 30 + diff_rndn(60)) << 23) | (r & 0x7fffff);
 	}
 }
 
 static uint64_t rnd_f64(void)
 {
-	uint64_t s = rndn(2) ? 1ull << 63 : 0, r = rnd();
-	switch (rndn(10)) {
+	uint64_t s = diff_rndn(2) ? 1ull << 63 : 0, r = diff_rnd();
+	switch (diff_rndn(10)) {
 	case 0: return s;
 	case 1: return s | 0x7ff0000000000000ull;
 	case 2: return s | 0x7ff8000000000000ull | (r & 0x7ffffffffffffull);
@@ -266,7 +247,7 @@ static uint64_t rnd_f64(void)
 	case 4: return s | (r & 0xfffffffffffffull);
 	case 5: return s | 0x7fefffffffffffffull;
 	case 6: return s | 0x0010000000000000ull;
-	default: return s | ((uint64_t)(1023 - 60 + rndn(120)) << 52) | (r & 0xfffffffffffffull);
+	default: return s | ((uint64_t)(1023 - 60 + diff_rndn(120)) << 52) | (r & 0xfffffffffffffull);
 	}
 }
 
@@ -274,21 +255,21 @@ static uint64_t rnd_int(unsigned bytes)
 {
 	static const int64_t edge[] = { 0, 1, -1, 2, 0x7fff, -0x8000, 0x7fffffff,
 		-0x80000000ll, 0x7fffffffffffffffll, (int64_t)0x8000000000000000ull };
-	if (rndn(3) == 0)
-		return (uint64_t)edge[rndn(10)];
-	return rnd() >> rndn(8 * bytes);
+	if (diff_rndn(3) == 0)
+		return (uint64_t)edge[diff_rndn(10)];
+	return diff_rnd() >> diff_rndn(8 * bytes);
 }
 
 /* Packed BCD, mostly valid digits. */
 static void rnd_bcd(uint8_t *b)
 {
 	for (unsigned k = 0; k < 9; k++)
-		b[k] = (uint8_t)(rndn(10) << 4 | rndn(10));
-	if (rndn(10) == 0)
-		b[rndn(9)] = (uint8_t)rnd();
-	b[9] = rndn(2) ? 0x80 : 0;
-	if (rndn(20) == 0)
-		b[9] |= (uint8_t)rndn(128);
+		b[k] = (uint8_t)(diff_rndn(10) << 4 | diff_rndn(10));
+	if (diff_rndn(10) == 0)
+		b[diff_rndn(9)] = (uint8_t)diff_rnd();
+	b[9] = diff_rndn(2) ? 0x80 : 0;
+	if (diff_rndn(20) == 0)
+		b[9] |= (uint8_t)diff_rndn(128);
 }
 
 /* ---- cases ---- */
@@ -311,22 +292,22 @@ static void gen_state(struct testcase *t)
 {
 	uint8_t *b = t->save;
 	memset(b, 0, SAVE_SIZE);
-	uint16_t fcw = (uint16_t)(rnd() & 0x1f3f);
-	switch (rndn(4)) {
+	uint16_t fcw = (uint16_t)(diff_rnd() & 0x1f3f);
+	switch (diff_rndn(4)) {
 	case 0: fcw |= 0x3f; break;             /* all masked */
 	case 1: fcw &= ~0x3f; break;            /* all unmasked */
 	default: break;
 	}
-	unsigned top = rndn(8);
-	uint16_t fsw = (uint16_t)((rnd() & 0x4700) | top << 11);
+	unsigned top = diff_rndn(8);
+	uint16_t fsw = (uint16_t)((diff_rnd() & 0x4700) | top << 11);
 	/* Sticky flags that are masked; now and then a pending one. */
-	uint16_t flags = (uint16_t)(rnd() & 0x3f & fcw);
-	if (rndn(40) == 0)
-		flags |= (uint16_t)(rnd() & 0x3f);
+	uint16_t flags = (uint16_t)(diff_rnd() & 0x3f & fcw);
+	if (diff_rndn(40) == 0)
+		flags |= (uint16_t)(diff_rnd() & 0x3f);
 	fsw |= flags;
 	uint16_t ftw = 0;
 	for (unsigned p = 0; p < 8; p++)
-		if (rndn(8) == 0)
+		if (diff_rndn(8) == 0)
 			ftw |= (uint16_t)(3u << (2 * p));
 	put16(b, 0, fcw);
 	put16(b, 4, fsw);
@@ -343,7 +324,7 @@ static void gen_state(struct testcase *t)
 static void gen_memory(struct testcase *t)
 {
 	for (unsigned k = 0; k < SCR_SIZE; k += 8) {
-		uint64_t v = rnd();
+		uint64_t v = diff_rnd();
 		memcpy(t->scr + k, &v, 8);
 	}
 	uint8_t *m = t->scr + (OPND - SCR);
@@ -363,7 +344,7 @@ static void gen_memory(struct testcase *t)
 	}
 	case 2: {
 		uint16_t v = (uint16_t)rnd_int(2);
-		if (f->esc == 0xd9 && f->reg == 5 && rndn(2))
+		if (f->esc == 0xd9 && f->reg == 5 && diff_rndn(2))
 			v = (uint16_t)((v & 0xffc0) | 0x3f);
 		memcpy(m, &v, 2);
 		break;
@@ -385,7 +366,7 @@ static void gen_memory(struct testcase *t)
 		gen_state(&tmp);
 		memcpy(m, tmp.save, f->size);
 		for (unsigned k = 0; k < 3; k++)
-			put16(m, 4 * k + 2, (uint16_t)(rndn(4) ? 0xffff : rnd()));
+			put16(m, 4 * k + 2, (uint16_t)(diff_rndn(4) ? 0xffff : diff_rnd()));
 		break;
 	}
 	default:
@@ -395,16 +376,16 @@ static void gen_memory(struct testcase *t)
 
 static void gen_case(struct testcase *t)
 {
-	const struct form *f = &forms[rndn(N_FORMS)];
+	const struct form *f = &forms[diff_rndn(N_FORMS)];
 	t->f = f;
 	gen_state(t);
 	gen_memory(t);
-	t->flags = 2 | (rnd() & ARITH);
-	t->rax = rnd();
+	t->flags = 2 | (diff_rnd() & ARITH);
+	t->rax = diff_rnd();
 	unsigned n = 0;
 	/* The 16-bit layouts of the environment instructions. */
 	if (f->size == 28 || f->size == 108) {
-		if (rndn(2))
+		if (diff_rndn(2))
 			t->insn[n++] = 0x66;
 	}
 	t->insn[n++] = f->esc;
@@ -415,7 +396,7 @@ static void gen_case(struct testcase *t)
 		memcpy(t->insn + n, &a, 4);
 		n += 4;
 	} else {
-		unsigned rm = f->kind == K_ONE ? f->rm : rndn(8);
+		unsigned rm = f->kind == K_ONE ? f->rm : diff_rndn(8);
 		t->insn[n++] = (uint8_t)(0xc0 | f->reg << 3 | rm);
 	}
 	t->len = n;
@@ -423,85 +404,30 @@ static void gen_case(struct testcase *t)
 
 /* ---- native side ---- */
 
-static uint8_t *region;
-static sigjmp_buf native_env;
-static volatile int native_vector;
-
-static void on_signal(int sig, siginfo_t *si, void *uc_)
-{
-	(void)si;
-	ucontext_t *uc = uc_;
-	enum { GREG_TRAPNO = 20 };
-	native_vector = sig == SIGILL ? EXC_UD : (int)uc->uc_mcontext.gregs[GREG_TRAPNO];
-	siglongjmp(native_env, 1);
-}
-
-static void native_setup(void)
-{
-	region = mmap((void *)REGION, REGION_SIZE,
-		      PROT_READ | PROT_WRITE | PROT_EXEC,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	if (region != (uint8_t *)REGION) {
-		perror("x87_diff: mmap of the test region");
-		exit(2);
-	}
-	static uint8_t altstack[65536];
-	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
-	sigaltstack(&ss, NULL);
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = on_signal;
-	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
-	sigaction(SIGFPE, &sa, NULL);
-	sigaction(SIGSEGV, &sa, NULL);
-	sigaction(SIGILL, &sa, NULL);
-}
-
-static uint8_t *at(uint64_t a)
-{
-	return region + (a - REGION);
-}
-
-static void emit(uint8_t **p, const void *bytes, unsigned n)
-{
-	memcpy(*p, bytes, n);
-	*p += n;
-}
-
-static void emit32(uint8_t **p, uint64_t v)
-{
-	uint32_t x = (uint32_t)v;
-	emit(p, &x, 4);
-}
-
 /* The stub: save the host's callee-saved registers and RSP, FRSTOR the
  * input, load RFLAGS and RAX, run the instruction, FNSAVE the output,
  * store RFLAGS and RAX, return. Returns the instruction's address. */
 static uint64_t native_build(const struct testcase *t)
 {
-	uint8_t *p = at(CODE);
-	emit(&p, "\x53\x55\x41\x54\x41\x55\x41\x56\x41\x57", 10);
-	emit(&p, "\x48\x89\x24\x25", 4);
-	emit32(&p, HOST_RSP);
-	emit(&p, "\xdd\x24\x25", 3);                  /* frstor [SAVE_IN] */
-	emit32(&p, SAVE_IN);
-	emit(&p, "\x48\xc7\xc4", 3);                  /* mov rsp, CTX */
-	emit32(&p, CTX);
-	emit(&p, "\x9d", 1);                          /* popfq */
-	emit(&p, "\x48\x8b\x04\x25", 4);              /* mov rax, [CTX+8] */
-	emit32(&p, CTX + 8);
-	uint64_t insn_at = CODE + (uint64_t)(p - at(CODE));
-	emit(&p, t->insn, t->len);
-	emit(&p, "\xdd\x34\x25", 3);                  /* fnsave [SAVE_OUT] */
-	emit32(&p, SAVE_OUT);
-	emit(&p, "\x48\x89\x04\x25", 4);              /* mov [CTX+24], rax */
-	emit32(&p, CTX + 24);
-	emit(&p, "\x48\xc7\xc4", 3);                  /* mov rsp, CTX+24 */
-	emit32(&p, CTX + 24);
-	emit(&p, "\x9c", 1);                          /* pushfq -> CTX+16 */
-	emit(&p, "\x48\x8b\x24\x25", 4);
-	emit32(&p, HOST_RSP);
-	emit(&p, "\x41\x5f\x41\x5e\x41\x5d\x41\x5c\x5d\x5b\xfc\xc3", 12);
+	struct diff_emit e = { diff_at(CODE) };
+	diff_emit_prologue(&e, HOST_RSP);
+	diff_ebytes(&e, "\xdd\x24\x25", 3);              /* frstor [SAVE_IN] */
+	diff_e32(&e, SAVE_IN);
+	diff_ebytes(&e, "\x48\xc7\xc4", 3);              /* mov rsp, CTX */
+	diff_e32(&e, CTX);
+	diff_e8(&e, 0x9d);                               /* popfq */
+	diff_ebytes(&e, "\x48\x8b\x04\x25", 4);          /* mov rax, [CTX+8] */
+	diff_e32(&e, CTX + 8);
+	uint64_t insn_at = CODE + (uint64_t)(e.p - diff_at(CODE));
+	diff_ebytes(&e, t->insn, t->len);
+	diff_ebytes(&e, "\xdd\x34\x25", 3);              /* fnsave [SAVE_OUT] */
+	diff_e32(&e, SAVE_OUT);
+	diff_ebytes(&e, "\x48\x89\x04\x25", 4);          /* mov [CTX+24], rax */
+	diff_e32(&e, CTX + 24);
+	diff_ebytes(&e, "\x48\xc7\xc4", 3);              /* mov rsp, CTX+24 */
+	diff_e32(&e, CTX + 24);
+	diff_e8(&e, 0x9c);                               /* pushfq -> CTX+16 */
+	diff_emit_epilogue(&e, HOST_RSP);
 	return insn_at;
 }
 
@@ -509,19 +435,17 @@ static void native_run(const struct testcase *t, struct outcome *o,
 		       uint64_t *insn_at)
 {
 	*insn_at = native_build(t);
-	memcpy(at(SAVE_IN), t->save, SAVE_SIZE);
-	uint64_t *ctx = (uint64_t *)at(CTX);
+	memcpy(diff_at(SAVE_IN), t->save, SAVE_SIZE);
+	uint64_t *ctx = (uint64_t *)diff_at(CTX);
 	ctx[0] = t->flags;
 	ctx[1] = t->rax;
-	memcpy(at(SCR), t->scr, SCR_SIZE);
-	o->fault = -1;
-	if (sigsetjmp(native_env, 1) == 0) {
-		((void (*)(void))(uintptr_t)CODE)();
-		memcpy(o->save, at(SAVE_OUT), SAVE_SIZE);
+	memcpy(diff_at(SCR), t->scr, SCR_SIZE);
+	o->fault = diff_native_call(CODE);
+	if (o->fault < 0) {
+		memcpy(o->save, diff_at(SAVE_OUT), SAVE_SIZE);
 		o->flags = ctx[2];
 		o->rax = ctx[3];
 	} else {
-		o->fault = native_vector;
 		/* The signal left the host's x87 unit in some state; start
 		 * the next case from a clean one. */
 		__asm__ volatile("fninit");
@@ -529,142 +453,42 @@ static void native_run(const struct testcase *t, struct outcome *o,
 		o->flags = t->flags;
 		o->rax = t->rax;
 	}
-	memcpy(o->scr, at(SCR), SCR_SIZE);
+	memcpy(o->scr, diff_at(SCR), SCR_SIZE);
 }
 
 /* ---- simulated side ---- */
 
-#define RAM_SIZE 0x400000u
-#define PT_BASE 0x1000u
-#define REGION_PA 0x200000u
-
-static uint8_t *ram;
 static struct cpu *cpu;
-
-static uint8_t *bus_ram_page(void *ctx, uint64_t pa)
-{
-	(void)ctx;
-	return pa < RAM_SIZE ? ram + (pa & ~0xfffull) : NULL;
-}
-
-static uint64_t bus_mmio_read(void *ctx, uint64_t pa, unsigned size)
-{
-	(void)ctx, (void)pa;
-	return size >= 8 ? ~0ull : (1ull << (size * 8)) - 1;
-}
-
-static void bus_mmio_write(void *ctx, uint64_t pa, unsigned size, uint64_t v)
-{
-	(void)ctx, (void)pa, (void)size, (void)v;
-}
-
-static uint32_t bus_port_in(void *ctx, uint16_t port, unsigned size)
-{
-	(void)ctx, (void)port, (void)size;
-	return ~0u;
-}
-
-static void bus_port_out(void *ctx, uint16_t port, unsigned size, uint32_t v)
-{
-	(void)ctx, (void)port, (void)size, (void)v;
-}
-
-static int bus_intr_ack(void *ctx)
-{
-	(void)ctx;
-	return -1;
-}
-
-static void bus_shutdown(void *ctx, const char *why)
-{
-	(void)ctx;
-	fprintf(stderr, "x87_diff: simulated CPU shut down: %s\n", why);
-}
-
-static const struct bus_ops sim_bus_ops = {
-	.ram_page = bus_ram_page, .mmio_read = bus_mmio_read,
-	.mmio_write = bus_mmio_write, .port_in = bus_port_in,
-	.port_out = bus_port_out, .intr_ack = bus_intr_ack,
-	.shutdown = bus_shutdown,
-};
-static const struct bus sim_bus = { &sim_bus_ops, NULL };
-
-static void put64(uint64_t pa, uint64_t v)
-{
-	memcpy(ram + pa, &v, 8);
-}
 
 static void sim_setup(void)
 {
-	ram = aligned_alloc(4096, RAM_SIZE);
-	memset(ram, 0, RAM_SIZE);
-	struct code_cache *cc = code_cache_create(RAM_SIZE);
 	/* The default model with the x87 unit advertised, whatever the
 	 * default says today. */
 	struct cpu_model m = *model_default();
 	for (unsigned k = 0; k < m.n_cpuid; k++)
 		if (m.cpuid[k].leaf == 1)
 			m.cpuid[k].edx |= 1u;
-	cpu = cpu_create(&sim_bus, cc, &m, 0);
-	if (!cc || !cpu) {
-		fprintf(stderr, "x87_diff: cannot create the CPU\n");
-		exit(2);
-	}
-	const uint64_t u = 7;
-	put64(PT_BASE, (PT_BASE + 0x1000) | u);
-	put64(PT_BASE + 0x1000 + 8 * ((REGION >> 30) & 511), (PT_BASE + 0x2000) | u);
-	put64(PT_BASE + 0x2000 + 8 * ((REGION >> 21) & 511), (PT_BASE + 0x3000) | u);
-	for (unsigned k = 0; k < REGION_SIZE / 4096; k++)
-		put64(PT_BASE + 0x3000 + 8 * (((REGION >> 12) & 511) + k),
-		      (REGION_PA + 4096ull * k) | u);
-	struct cpu *c = cpu;
-	c->cr3 = PT_BASE;
-	c->cr4 = 1u << 5;
-	c->efer = (1u << 8) | (1u << 10);
-	c->cr0 = 0x80000033u;                      /* PG, NE, ET, MP, PE */
+	cpu = diff_sim_cpu(&m, 0);
 	uint16_t cs, ds;
 	__asm__("mov %%cs, %0; mov %%ds, %1" : "=r"(cs), "=r"(ds));
-	c->seg[SEG_CS] = (struct seg){ 0, 0xffffffff,
-		0xfb | SEG_ATTR_L | SEG_ATTR_G, cs };
-	for (int s = SEG_ES; s <= SEG_GS; s++)
-		if (s != SEG_CS)
-			c->seg[s] = (struct seg){ 0, 0xffffffff,
-				0xf3 | SEG_ATTR_DB | SEG_ATTR_G, ds };
-	c->cpl = 3;
-	tlb_flush_all(c);
+	diff_sim_user64(cpu, CR0_PG | CR0_NE | CR0_ET | CR0_MP | CR0_PE,
+			CR4_PAE, cs, ds);
 }
 
-/* Runs bytes as one instruction at rip; returns the fault or -1. */
+/* Runs bytes as one instruction at rip; returns the fault or -1. The
+ * decoder gives a reserved encoding no handler: #UD. */
 static int sim_exec(const uint8_t *bytes, unsigned len, uint64_t rip)
 {
-	struct cpu *c = cpu;
-	struct insn i;
-	memset(&i, 0, sizeof(i));
-	int n = decode_insn(&i, bytes, len, 8);
-	if (n != (int)len)
-		return 100;
-	if (!i.fn)
-		return EXC_UD;
-	jmp_buf env;
-	int fault = -1;
-	c->rip = rip;
-	c->next_rip = rip + len;
-	c->fault_env = &env;
-	if (setjmp(env) == 0)
-		i.fn(c, &i);
-	else
-		fault = c->fault.vector;
-	c->fault_env = NULL;
-	return fault;
+	int fault = diff_sim_exec(cpu, bytes, len, rip, NULL);
+	return fault == DIFF_NO_HANDLER ? EXC_UD : fault;
 }
 
 static void sim_run(const struct testcase *t, struct outcome *o,
 		    uint64_t insn_at)
 {
 	struct cpu *c = cpu;
-	uint8_t *r = ram + REGION_PA;
-	memcpy(r + (SAVE_IN - REGION), t->save, SAVE_SIZE);
-	memcpy(r + (SCR - REGION), t->scr, SCR_SIZE);
+	memcpy(diff_sim_at(SAVE_IN), t->save, SAVE_SIZE);
+	memcpy(diff_sim_at(SCR), t->scr, SCR_SIZE);
 	static const uint8_t frstor[] = { 0xdd, 0x24, 0x25,
 		(uint8_t)SAVE_IN, (uint8_t)(SAVE_IN >> 8),
 		(uint8_t)(SAVE_IN >> 16), (uint8_t)(SAVE_IN >> 24) };
@@ -685,7 +509,7 @@ static void sim_run(const struct testcase *t, struct outcome *o,
 	if (o->fault < 0) {
 		if (sim_exec(fnsave, sizeof(fnsave), insn_at + t->len) >= 0)
 			o->fault = 102;
-		memcpy(o->save, r + (SAVE_OUT - REGION), SAVE_SIZE);
+		memcpy(o->save, diff_sim_at(SAVE_OUT), SAVE_SIZE);
 		o->flags = flags_read(c);
 		o->rax = c->gpr[REG_RAX];
 	} else {
@@ -693,7 +517,7 @@ static void sim_run(const struct testcase *t, struct outcome *o,
 		o->flags = t->flags;
 		o->rax = t->rax;
 	}
-	memcpy(o->scr, r + (SCR - REGION), SCR_SIZE);
+	memcpy(o->scr, diff_sim_at(SCR), SCR_SIZE);
 }
 
 /* ---- comparison ---- */
@@ -845,8 +669,7 @@ static void print_case(const struct testcase *t, const struct outcome *n,
 		       const struct outcome *s)
 {
 	printf("MISMATCH %s: bytes", t->f->name);
-	for (unsigned k = 0; k < t->len; k++)
-		printf(" %02x", t->insn[k]);
+	diff_print_bytes(t->insn, t->len);
 	uint64_t opnd;
 	memcpy(&opnd, t->scr + (OPND - SCR), 8);
 	printf("; flags=%03" PRIx64 " opnd=%016" PRIx64 "\n", t->flags & ARITH, opnd);
@@ -871,31 +694,18 @@ static void print_case(const struct testcase *t, const struct outcome *n,
 
 int main(int argc, char **argv)
 {
-	uint64_t cases = 300000, seed = 0x87d1ff5eedull;
-	unsigned print = 20;
-	bool verbose = false;
-	for (int a = 1; a < argc; a++) {
-		if (!strcmp(argv[a], "--cases") && a + 1 < argc)
-			cases = strtoull(argv[++a], NULL, 0);
-		else if (!strcmp(argv[a], "--seed") && a + 1 < argc)
-			seed = strtoull(argv[++a], NULL, 0);
-		else if (!strcmp(argv[a], "--print") && a + 1 < argc)
-			print = (unsigned)strtoul(argv[++a], NULL, 0);
-		else if (!strcmp(argv[a], "--verbose"))
-			verbose = true;
-		else {
-			fprintf(stderr, "usage: x87_diff [--cases N] [--seed S] [--print N] [--verbose]\n");
-			return 2;
-		}
-	}
-	rng = seed | 1;
-	native_setup();
+	struct diff_args args = { .cases = 300000, .seed = 0x87d1ff5eedull,
+				  .print = 20 };
+	if (!diff_parse_args(&args, argc, argv))
+		return 2;
+	diff_seed(args.seed | 1);
+	diff_setup("x87_diff", REGION, REGION_SIZE);
 	sim_setup();
 	static uint64_t per_form[N_FORMS], bad_form[N_FORMS];
 	uint64_t mismatches = 0, quirks[Q_COUNT] = { 0 };
 	static struct testcase t;
 	static struct outcome n, s;
-	for (uint64_t k = 0; k < cases; k++) {
+	for (uint64_t k = 0; k < args.cases; k++) {
 		gen_case(&t);
 		uint64_t insn_at;
 		native_run(&t, &n, &insn_at);
@@ -920,7 +730,7 @@ int main(int argc, char **argv)
 				continue;
 			}
 			bad_form[fi]++;
-			if (mismatches++ < print)
+			if (mismatches++ < args.print)
 				print_case(&t, &n, &s);
 		}
 	}
@@ -928,14 +738,12 @@ int main(int argc, char **argv)
 	for (unsigned f = 0; f < N_FORMS; f++) {
 		if (per_form[f])
 			covered++;
-		if (bad_form[f] || verbose)
+		if (bad_form[f] || args.verbose)
 			printf("  %-16s %8" PRIu64 " cases %8" PRIu64 " mismatches\n",
 			       forms[f].name, per_form[f], bad_form[f]);
 	}
 	for (unsigned q = 0; q < Q_COUNT; q++)
 		printf("host quirk (the simulator follows the SDM): %s: %" PRIu64
 		       " cases\n", quirk_names[q], quirks[q]);
-	printf("SUMMARY: x87 diff: %u forms covered, %" PRIu64 " cases run, %" PRIu64
-	       " mismatches\n", covered, cases, mismatches);
-	return mismatches ? 1 : 0;
+	return diff_summary("x87", covered, args.cases, mismatches);
 }

@@ -2,19 +2,23 @@
  * a fixed-seed generator of operands that favours the hard values (zeros,
  * infinities, NaNs with payloads, denormals, the extremes of each format,
  * significands with long runs of ones or zeros that land on rounding
- * boundaries), random environments, and the SIGFPE catcher that reads
- * MXCSR when an unmasked SSE exception traps. */
+ * boundaries), random environments, the SIGFPE catcher that reads MXCSR
+ * when an unmasked SSE exception traps, and the loop that runs a test's
+ * forms and counts what they did (with cmocka's assertions). */
 #ifndef TESTS_UNIT_FP_HOST_H
 #define TESTS_UNIT_FP_HOST_H
 
 #include <setjmp.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <ucontext.h>
+#include <cmocka.h>
 
 #include "cpu/fp.h"
 
@@ -229,6 +233,27 @@ static inline void fpt_carry_pair(unsigned s, unsigned p, uint64_t *a,
 	}
 }
 
+/* Two operands with ebits exponent bits and s-bit significands whose
+ * product, rounded to p bits, lies just below a power of two
+ * (fpt_carry_pair), placed at the underflow or overflow threshold: the
+ * significands in *x and *y, the sign and exponent fields (the sign above
+ * the exponent) in *sea and *seb, the first exponent drawn from 1 to
+ * range. */
+static inline void fpt_threshold_pair(unsigned ebits, unsigned s, unsigned p,
+				      unsigned range, uint64_t *x, uint64_t *y,
+				      uint64_t *sea, uint64_t *seb)
+{
+	int bias = (int)((1u << ebits) - 1) >> 1, max = 2 * bias;
+	fpt_carry_pair(s, p, x, y);
+	int ea = 1 + (int)fpt_below(range);
+	int eb = (fpt_below(2) ? 0 + bias : max + bias - 1) - ea
+		+ (int)fpt_below(3);
+	if (eb < 1 || eb > max)
+		eb = bias;
+	*sea = (uint64_t)fpt_below(2) << ebits | (uint64_t)ea;
+	*seb = (uint64_t)fpt_below(2) << ebits | (uint64_t)eb;
+}
+
 /* Masks: mostly all masked, else a random subset. */
 static inline unsigned fpt_masks(void)
 {
@@ -287,5 +312,67 @@ static inline void fpt_cover_print(const char *name, unsigned long cases,
 }
 
 static const char *fpt_rc_name[4] = { "near", "down", "up", "zero" };
+
+/* EFLAGS as LAHF shows them in AH after COMISS or FCOMI: ZF (bit 6), PF
+ * (2), CF (0) by the relation, bit 1 always set, SF and AF clear. */
+static inline uint8_t fpt_rel_ah(enum fp_rel r)
+{
+	static const uint8_t f[4] = { 0x03, 0x42, 0x02, 0x47 };
+	return f[r];
+}
+
+/* ---- Running a test's forms ---- */
+
+struct fpt_tally {
+	unsigned long cases, mismatches, traps;
+	struct fpt_cover cover;
+};
+
+/* A test's table of forms: count of them, the name of form i, and the
+ * function that runs one random case of form i and counts it in t. */
+struct fpt_forms {
+	size_t count;
+	const char *(*name)(size_t i);
+	void (*run_case)(size_t i, struct fpt_tally *t);
+	uint64_t seed;      /* form i's cases start from seed + i */
+};
+
+static unsigned long fpt_total_cases, fpt_total_mismatches;
+
+/* Runs n cases of every form whose name starts with prefix, and fails
+ * the test at the first form with a mismatch. */
+static inline void fpt_run_forms(const struct fpt_forms *s, const char *prefix,
+				 unsigned n)
+{
+	for (size_t i = 0; i < s->count; i++) {
+		const char *name = s->name(i);
+		if (strncmp(name, prefix, strlen(prefix)) != 0)
+			continue;
+		struct fpt_tally t = { 0 };
+		fpt_seed(s->seed + i);
+		for (unsigned k = 0; k < n; k++)
+			s->run_case(i, &t);
+		fpt_total_cases += t.cases;
+		fpt_total_mismatches += t.mismatches;
+		fpt_cover_print(name, t.cases, &t.cover);
+		if (t.mismatches)
+			printf("%-12s %lu cases (%lu trapped), %lu mismatches\n",
+			       name, t.cases, t.traps, t.mismatches);
+		assert_int_equal(t.mismatches, 0);
+	}
+}
+
+static inline void fpt_summary(const char *unit, size_t forms)
+{
+	printf("SUMMARY: fp %s: %zu forms, %lu cases, %lu mismatches\n", unit,
+	       forms, fpt_total_cases, fpt_total_mismatches);
+}
+
+/* A test's only test where the host is not x86-64: there is no oracle. */
+static inline void fpt_not_x86(void **state)
+{
+	(void)state;
+	skip();
+}
 
 #endif

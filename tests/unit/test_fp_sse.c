@@ -121,17 +121,11 @@ static uint64_t l_cvtsi2ss64(struct fp_env *e, uint64_t a, uint64_t b) { (void)b
 static uint64_t l_cvtsi2sd32(struct fp_env *e, uint64_t a, uint64_t b) { (void)b; return fp_int_to_f64(e, (int32_t)a); }
 static uint64_t l_cvtsi2sd64(struct fp_env *e, uint64_t a, uint64_t b) { (void)b; return fp_int_to_f64(e, (int64_t)a); }
 
-/* EFLAGS as LAHF leaves them in AH: ZF (bit 6), PF (2), CF (0). */
-static uint64_t rel_flags(enum fp_rel r)
-{
-	static const uint8_t f[4] = { 0x01, 0x40, 0x00, 0x45 };
-	return f[r];
-}
-/* LAHF also shows bit 1 (always 1) and SF/AF, which COMISS clears. */
-static uint64_t l_comiss(struct fp_env *e, uint64_t a, uint64_t b) { return 2 | rel_flags(fp_f32_compare(e, U32(a), U32(b), true)); }
-static uint64_t l_ucomiss(struct fp_env *e, uint64_t a, uint64_t b) { return 2 | rel_flags(fp_f32_compare(e, U32(a), U32(b), false)); }
-static uint64_t l_comisd(struct fp_env *e, uint64_t a, uint64_t b) { return 2 | rel_flags(fp_f64_compare(e, a, b, true)); }
-static uint64_t l_ucomisd(struct fp_env *e, uint64_t a, uint64_t b) { return 2 | rel_flags(fp_f64_compare(e, a, b, false)); }
+/* The host's result is AH after LAHF. */
+static uint64_t l_comiss(struct fp_env *e, uint64_t a, uint64_t b) { return fpt_rel_ah(fp_f32_compare(e, U32(a), U32(b), true)); }
+static uint64_t l_ucomiss(struct fp_env *e, uint64_t a, uint64_t b) { return fpt_rel_ah(fp_f32_compare(e, U32(a), U32(b), false)); }
+static uint64_t l_comisd(struct fp_env *e, uint64_t a, uint64_t b) { return fpt_rel_ah(fp_f64_compare(e, a, b, true)); }
+static uint64_t l_ucomisd(struct fp_env *e, uint64_t a, uint64_t b) { return fpt_rel_ah(fp_f64_compare(e, a, b, false)); }
 
 /* ROUNDSS imm8: bits 1:0 the mode, bit 2 use MXCSR.RC, bit 3 no PE. */
 static uint64_t round_imm(struct fp_env *e, uint64_t a, unsigned imm, bool dbl)
@@ -219,17 +213,10 @@ static void operands(const struct form *f, uint64_t *a, uint64_t *b)
 		if (f->product && !f->quotient && fpt_below(4) == 0) {
 			/* Product just below a power of two, placed at the
 			 * underflow or overflow threshold. */
-			uint64_t x, y;
-			fpt_carry_pair(24, 24, &x, &y);
-			int ea = 1 + (int)fpt_below(200);
-			int eb = (fpt_below(2) ? 0 + 127 : 254 + 127 - 1) - ea
-				+ (int)fpt_below(3);
-			if (eb < 1 || eb > 254)
-				eb = 127;
-			*a = (uint64_t)fpt_below(2) << 31 | (uint64_t)ea << 23
-				| (x & 0x7fffff);
-			*b = (uint64_t)fpt_below(2) << 31 | (uint64_t)eb << 23
-				| (y & 0x7fffff);
+			uint64_t x, y, sea, seb;
+			fpt_threshold_pair(8, 24, 24, 200, &x, &y, &sea, &seb);
+			*a = sea << 23 | (x & 0x7fffff);
+			*b = seb << 23 | (y & 0x7fffff);
 			break;
 		}
 		*a = fpt_f32();
@@ -245,17 +232,10 @@ static void operands(const struct form *f, uint64_t *a, uint64_t *b)
 	}
 	case K_F64: {
 		if (f->product && !f->quotient && fpt_below(4) == 0) {
-			uint64_t x, y;
-			fpt_carry_pair(53, 53, &x, &y);
-			int ea = 1 + (int)fpt_below(2000);
-			int eb = (fpt_below(2) ? 0 + 1023 : 2046 + 1023 - 1) - ea
-				+ (int)fpt_below(3);
-			if (eb < 1 || eb > 2046)
-				eb = 1023;
-			*a = (uint64_t)fpt_below(2) << 63 | (uint64_t)ea << 52
-				| (x & 0xfffffffffffffull);
-			*b = (uint64_t)fpt_below(2) << 63 | (uint64_t)eb << 52
-				| (y & 0xfffffffffffffull);
+			uint64_t x, y, sea, seb;
+			fpt_threshold_pair(11, 53, 53, 2000, &x, &y, &sea, &seb);
+			*a = sea << 52 | (x & 0xfffffffffffffull);
+			*b = seb << 52 | (y & 0xfffffffffffffull);
 			break;
 		}
 		if (strcmp(f->name, "cvtsd2ss") == 0 && fpt_below(2)) {
@@ -303,14 +283,9 @@ static uint32_t random_mxcsr(void)
 	return mx;
 }
 
-struct tally {
-	unsigned long cases, mismatches, traps;
-	struct fpt_cover cover;
-};
-
 /* One case: returns true when host and library agree. */
 static bool run_case(const struct form *f, uint32_t mx, uint64_t a,
-		     uint64_t b, struct tally *t)
+		     uint64_t b, struct fpt_tally *t)
 {
 	const uint64_t sentinel = 0x5a5a5a5a5a5a5a5aull;
 	volatile uint64_t hr = sentinel;
@@ -354,30 +329,26 @@ static bool run_case(const struct form *f, uint32_t mx, uint64_t a,
 	return ok;
 }
 
-static unsigned long total_cases, total_mismatches;
+static const char *form_name(size_t i)
+{
+	return forms[i].name;
+}
+
+static void random_case(size_t i, struct fpt_tally *t)
+{
+	uint64_t a = 0, b = 0;
+	operands(&forms[i], &a, &b);
+	run_case(&forms[i], random_mxcsr(), a, b, t);
+}
+
+static const struct fpt_forms sse_forms = {
+	NFORMS, form_name, random_case, 0x5eed0000u,
+};
 
 static void run_forms(const char *prefix, unsigned n)
 {
 	fpt_catch_fpe();
-	for (size_t i = 0; i < NFORMS; i++) {
-		const struct form *f = &forms[i];
-		if (strncmp(f->name, prefix, strlen(prefix)) != 0)
-			continue;
-		struct tally t = { 0 };
-		fpt_seed(0x5eed0000u + i);
-		for (unsigned k = 0; k < n; k++) {
-			uint64_t a = 0, b = 0;
-			operands(f, &a, &b);
-			run_case(f, random_mxcsr(), a, b, &t);
-		}
-		total_cases += t.cases;
-		total_mismatches += t.mismatches;
-		fpt_cover_print(f->name, t.cases, &t.cover);
-		if (t.mismatches)
-			printf("%-12s %lu cases (%lu trapped), %lu mismatches\n",
-			       f->name, t.cases, t.traps, t.mismatches);
-		assert_int_equal(t.mismatches, 0);
-	}
+	fpt_run_forms(&sse_forms, prefix, n);
 }
 
 static void test_arith_f32(void **state)
@@ -430,13 +401,15 @@ static void test_round(void **state)
 static void test_summary(void **state)
 {
 	(void)state;
-	printf("SUMMARY: fp sse: %zu forms, %lu cases, %lu mismatches\n", NFORMS,
-	       total_cases, total_mismatches);
+	fpt_summary("sse", NFORMS);
 }
+
+#endif
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+#if defined(__x86_64__)
 		cmocka_unit_test(test_arith_f32),
 		cmocka_unit_test(test_arith_f64),
 		cmocka_unit_test(test_min_max),
@@ -444,22 +417,9 @@ int main(void)
 		cmocka_unit_test(test_compare),
 		cmocka_unit_test(test_round),
 		cmocka_unit_test(test_summary),
+#else
+		cmocka_unit_test(fpt_not_x86),
+#endif
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
-
-#else
-
-static void test_not_x86(void **state)
-{
-	(void)state;
-	skip();
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = { cmocka_unit_test(test_not_x86) };
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
-
-#endif

@@ -91,26 +91,17 @@ X87_HOST(fsincos, X87_LD1, ".byte 0xd9, 0xfb")
 X87_HOST(fptan, X87_LD1, ".byte 0xd9, 0xf2")
 X87_HOST(fpatan, X87_LD2, ".byte 0xd9, 0xf3")
 
-static bool pre_trap(const struct fp_env *e)
-{
-	return x87_pre_trap(e);
-}
-
 static void l_f2xm1(struct fp_env *e, const struct x87_run *in,
 		    struct x87_expect *o)
 {
-	struct f80 r = fp_f80_f2xm1(e, in->a);
-	o->depth = 1;
-	o->st[0] = pre_trap(e) ? in->a : r;
-	o->cc = e->c1 ? FP_C1 : 0;
-	o->cc_undefined = true;
+	x87_expect_st0(e, in, o, fp_f80_f2xm1(e, in->a));
 }
 
 /* FYL2X, FYL2XP1, FPATAN: the result replaces ST(1), then a pop. */
 static void two_to_one(struct fp_env *e, const struct x87_run *in,
 		       struct x87_expect *o, struct f80 r)
 {
-	if (pre_trap(e)) {
+	if (x87_pre_trap(e)) {
 		o->depth = 2;
 		o->st[0] = in->a;
 		o->st[1] = in->b;
@@ -118,7 +109,7 @@ static void two_to_one(struct fp_env *e, const struct x87_run *in,
 		o->depth = 1;
 		o->st[0] = r;
 	}
-	o->cc = e->c1 ? FP_C1 : 0;
+	o->cc = x87_c1(e);
 	o->cc_undefined = true;
 }
 
@@ -145,8 +136,8 @@ static void trig1(struct fp_env *e, const struct x87_run *in,
 		  struct x87_expect *o, bool ok, struct f80 r)
 {
 	o->depth = 1;
-	o->st[0] = !ok || pre_trap(e) ? in->a : r;
-	o->cc = (ok ? 0 : FP_C2) | (e->c1 ? FP_C1 : 0);
+	o->st[0] = !ok || x87_pre_trap(e) ? in->a : r;
+	o->cc = (ok ? 0 : FP_C2) | x87_c1(e);
 	o->cc_undefined = ok;
 }
 
@@ -170,7 +161,7 @@ static void l_fcos(struct fp_env *e, const struct x87_run *in,
 static void push2(struct fp_env *e, const struct x87_run *in,
 		  struct x87_expect *o, bool ok, struct f80 lo, struct f80 hi)
 {
-	if (!ok || pre_trap(e)) {
+	if (!ok || x87_pre_trap(e)) {
 		o->depth = 1;
 		o->st[0] = in->a;
 	} else {
@@ -178,7 +169,7 @@ static void push2(struct fp_env *e, const struct x87_run *in,
 		o->st[0] = hi;
 		o->st[1] = lo;
 	}
-	o->cc = (ok ? 0 : FP_C2) | (e->c1 ? FP_C1 : 0);
+	o->cc = (ok ? 0 : FP_C2) | x87_c1(e);
 	o->cc_undefined = ok;
 }
 
@@ -275,28 +266,17 @@ struct tally {
 static void run_case(const struct x87_form *f, struct x87_run *r,
 		     struct tally *t)
 {
-	struct x87_run in = *r;
-	f->host(r);
-	struct fp_env e = fp_env_from_fcw(in.cw);
-	struct x87_expect x;
-	memset(&x, 0, sizeof x);
-	x.mem = in.mem;
-	memcpy(x.bcd, in.bcd, 10);
-	f->lib(&e, &in, &x);
-	bool es = (e.flags & ~e.masks & FP_X_ALL) != 0;
-	uint16_t lsw = (uint16_t)(e.flags | (es ? 0x8080 : 0) | x.cc
-				  | ((8 - x.depth) & 7) << 11);
-	uint16_t mask = x.cc_undefined ? (uint16_t)~(FP_C0 | FP_C2 | FP_C3)
-		: 0xffff;
+	struct x87_check c;
+	x87_run_both(f, r, &c);
 	bool same = true, near = true;
-	for (unsigned i = 0; i < x.depth && i < 2; i++) {
+	for (unsigned i = 0; i < c.x.depth && i < 2; i++) {
 		struct f80 h = x87_saved_st(r, i);
-		if (!fp_f80_same(h, x.st[i])) {
+		if (!fp_f80_same(h, c.x.st[i])) {
 			same = false;
-			near = near && ulps(h, x.st[i]) == 1;
+			near = near && ulps(h, c.x.st[i]) == 1;
 		}
 	}
-	uint16_t d = (r->sw ^ lsw) & mask;
+	uint16_t d = (r->sw ^ c.lsw) & c.mask;
 	t->cases++;
 	if (same && d == 0) {
 		t->exact++;
@@ -307,18 +287,7 @@ static void run_case(const struct x87_form *f, struct x87_run *r,
 	} else if (!same && near && (d & ~FP_C1) == 0) {
 		t->one_ulp++;
 	} else if (++t->mismatches <= 8) {
-		printf("  %s cw=%04x (%s masks=%02x)", f->name, in.cw,
-		       fpt_rc_name[(in.cw >> 10) & 3], in.cw & 0x3f);
-		x87_print_f80("a", in.a);
-		if (f->loads > 1)
-			x87_print_f80("b", in.b);
-		printf("\n   host sw=%04x", r->sw);
-		for (unsigned i = 0; i < x.depth && i < 2; i++)
-			x87_print_f80("st", x87_saved_st(r, i));
-		printf("\n   lib  sw=%04x", lsw);
-		for (unsigned i = 0; i < x.depth && i < 2; i++)
-			x87_print_f80("st", x.st[i]);
-		printf("\n");
+		x87_report(f, r, &c);
 	}
 }
 
@@ -334,8 +303,7 @@ static void test_host(void **state)
 		for (unsigned k = 0; k < n; k++) {
 			struct x87_run r;
 			memset(&r, 0, sizeof r);
-			r.cw = (uint16_t)(0x40 | fpt_masks() | fpt_below(4) << 8
-					  | fpt_below(4) << 10);
+			r.cw = x87_random_cw();
 			operands(f, &r);
 			run_case(f, &r, &t);
 		}

@@ -64,27 +64,13 @@ X87_HOST(fild_m64, X87_LD0, "fildll %[mem]")
 
 /* ---- Library models ---- */
 
-static uint16_t c1_of(const struct fp_env *e)
-{
-	return e->c1 ? FP_C1 : 0;
-}
-
 static void arith2(struct fp_env *e, const struct x87_run *in,
 		   struct x87_expect *o, struct f80 r)
 {
 	o->depth = 2;
 	o->st[0] = x87_pre_trap(e) ? in->a : r;
 	o->st[1] = in->b;
-	o->cc = c1_of(e);
-	o->cc_undefined = true;
-}
-
-static void arith1(struct fp_env *e, const struct x87_run *in,
-		   struct x87_expect *o, struct f80 r)
-{
-	o->depth = 1;
-	o->st[0] = x87_pre_trap(e) ? in->a : r;
-	o->cc = c1_of(e);
+	o->cc = x87_c1(e);
 	o->cc_undefined = true;
 }
 
@@ -106,7 +92,7 @@ BIN(fscale, fp_f80_scale(e, in->a, in->b))
 	static void l_##name(struct fp_env *e, const struct x87_run *in,    \
 			     struct x87_expect *o)                          \
 	{                                                                   \
-		arith1(e, in, o, call);                                     \
+		x87_expect_st0(e, in, o, call);                                     \
 	}
 UN(fsqrt, fp_f80_sqrt(e, in->a))
 UN(frndint, fp_f80_round_int(e, in->a))
@@ -167,13 +153,6 @@ static uint16_t rel_cc(enum fp_rel r)
 	return cc[r];
 }
 
-/* EFLAGS in AH (ZF bit 6, PF bit 2, CF bit 0; bit 1 always 1). */
-static uint8_t rel_ah(enum fp_rel r)
-{
-	static const uint8_t f[4] = { 0x03, 0x42, 0x02, 0x47 };
-	return f[r];
-}
-
 static void cmp2(struct fp_env *e, const struct x87_run *in,
 		 struct x87_expect *o, bool signalling, bool eflags)
 {
@@ -183,7 +162,7 @@ static void cmp2(struct fp_env *e, const struct x87_run *in,
 	o->st[1] = in->b;
 	if (eflags) {
 		o->cmp_ah = true;
-		o->ah = rel_ah(r);
+		o->ah = fpt_rel_ah(r);
 	} else {
 		o->cc = rel_cc(r);
 	}
@@ -244,7 +223,7 @@ static void store(struct fp_env *e, const struct x87_run *in,
 	o->mem = trap ? in->mem : (in->mem & ~m) | (v & m);
 	o->depth = pop && !trap ? 0 : 1;
 	o->st[0] = in->a;
-	o->cc = c1_of(e);
+	o->cc = x87_c1(e);
 	o->cc_undefined = true;
 }
 
@@ -272,7 +251,7 @@ static void l_fbstp(struct fp_env *e, const struct x87_run *in,
 	memcpy(o->bcd, trap ? in->bcd : bcd, 10);
 	o->depth = trap ? 1 : 0;
 	o->st[0] = in->a;
-	o->cc = c1_of(e);
+	o->cc = x87_c1(e);
 	o->cc_undefined = true;
 }
 
@@ -342,7 +321,7 @@ static void l_fadd_m32(struct fp_env *e, const struct x87_run *in,
 {
 	struct f80 m = operand32(e, (uint32_t)in->mem, in->a);
 	struct f80 r = x87_pre_trap(e) ? in->a : fp_f80_add(e, in->a, m);
-	arith1(e, in, o, r);
+	x87_expect_st0(e, in, o, r);
 	o->mem = in->mem;
 }
 
@@ -351,7 +330,7 @@ static void l_fmul_m64(struct fp_env *e, const struct x87_run *in,
 {
 	struct f80 m = operand64(e, in->mem, in->a);
 	struct f80 r = x87_pre_trap(e) ? in->a : fp_f80_mul(e, in->a, m);
-	arith1(e, in, o, r);
+	x87_expect_st0(e, in, o, r);
 	o->mem = in->mem;
 }
 
@@ -422,15 +401,11 @@ static void operands(const struct x87_form *f, struct x87_run *r)
 			/* Product just below a power of two at the chosen
 			 * precision, placed at the under/overflow limits. */
 			static const unsigned pcb[4] = { 24, 64, 53, 64 };
-			uint64_t x, y;
-			fpt_carry_pair(64, pcb[(r->cw >> 8) & 3], &x, &y);
-			int ea2 = 1 + (int)fpt_below(30000);
-			int eb = (fpt_below(2) ? 16383 : 32766 + 16383 - 1) - ea2
-				+ (int)fpt_below(3);
-			if (eb < 1 || eb > 32766)
-				eb = 16383;
-			r->a = (struct f80){ x, (uint16_t)(fpt_below(2) << 15 | ea2) };
-			r->b = (struct f80){ y, (uint16_t)(fpt_below(2) << 15 | eb) };
+			uint64_t x, y, sea, seb;
+			fpt_threshold_pair(15, 64, pcb[(r->cw >> 8) & 3], 30000,
+					   &x, &y, &sea, &seb);
+			r->a = (struct f80){ x, (uint16_t)sea };
+			r->b = (struct f80){ y, (uint16_t)seb };
 		} else if (fpt_below(3) == 0)
 			r->b = fpt_f80_near(ea);
 		else if (fpt_below(2))
@@ -481,91 +456,48 @@ static void operands(const struct x87_form *f, struct x87_run *r)
 	}
 }
 
-static uint16_t random_cw(void)
-{
-	return (uint16_t)(0x40 | fpt_masks() | fpt_below(4) << 8
-			  | fpt_below(4) << 10);
-}
-
-struct tally {
-	unsigned long cases, mismatches;
-	struct fpt_cover cover;
-};
-
-static void report(const struct x87_form *f, const struct x87_run *r,
-		   const struct x87_expect *x, uint16_t lsw)
-{
-	printf("  %s cw=%04x (%s pc=%u masks=%02x)", f->name, r->cw,
-	       fpt_rc_name[(r->cw >> 10) & 3], (r->cw >> 8) & 3, r->cw & 0x3f);
-	if (f->loads >= 1)
-		x87_print_f80("a", r->a);
-	if (f->loads >= 2)
-		x87_print_f80("b", r->b);
-	printf(" mem=%016llx\n   host sw=%04x", (unsigned long long)r->mem, r->sw);
-	for (unsigned i = 0; i < x->depth && i < 2; i++)
-		x87_print_f80(i ? "st1" : "st0", x87_saved_st(r, i));
-	printf(" ah=%02x\n   lib  sw=%04x", r->ah, lsw);
-	for (unsigned i = 0; i < x->depth && i < 2; i++)
-		x87_print_f80(i ? "st1" : "st0", x->st[i]);
-	printf(" ah=%02x\n", x->ah);
-}
-
 static void run_case(const struct x87_form *f, struct x87_run *r,
-		     struct tally *t)
+		     struct fpt_tally *t)
 {
-	struct x87_run in = *r;
-	f->host(r);
-	struct fp_env e = fp_env_from_fcw(in.cw);
-	struct x87_expect x;
-	memset(&x, 0, sizeof x);
-	x.mem = in.mem;
-	memcpy(x.bcd, in.bcd, 10);
-	f->lib(&e, &in, &x);
-	bool es = (e.flags & ~e.masks & FP_X_ALL) != 0;
-	uint16_t lsw = (uint16_t)(e.flags | (es ? 0x8080 : 0) | x.cc
-				  | ((8 - x.depth) & 7) << 11);
-	uint16_t mask = x.cc_undefined ? (uint16_t)~(FP_C0 | FP_C2 | FP_C3)
-		: 0xffff;
-	bool ok = ((r->sw ^ lsw) & mask) == 0 && r->mem == x.mem
-		&& memcmp(r->bcd, x.bcd, 10) == 0
-		&& (!x.cmp_ah || (r->ah & 0x45) == (x.ah & 0x45));
-	for (unsigned i = 0; i < x.depth && i < 2; i++)
-		ok = ok && fp_f80_same(x87_saved_st(r, i), x.st[i]);
+	struct x87_check c;
+	x87_run_both(f, r, &c);
+	bool ok = ((r->sw ^ c.lsw) & c.mask) == 0 && r->mem == c.x.mem
+		&& memcmp(r->bcd, c.x.bcd, 10) == 0
+		&& (!c.x.cmp_ah || (r->ah & 0x45) == (c.x.ah & 0x45));
+	for (unsigned i = 0; i < c.x.depth && i < 2; i++)
+		ok = ok && fp_f80_same(x87_saved_st(r, i), c.x.st[i]);
 	t->cases++;
+	t->traps += c.es;
 	/* Denormal results with reduced precision control are the case
 	 * worth counting. */
-	bool den = x.depth && (x.st[0].sign_exp & 0x7fff) == 0
-		&& x.st[0].signif && ((in.cw >> 8) & 3) != 3;
-	fpt_cover_add(&t->cover, e.flags, es, den);
+	bool den = c.x.depth && (c.x.st[0].sign_exp & 0x7fff) == 0
+		&& c.x.st[0].signif && ((c.in.cw >> 8) & 3) != 3;
+	fpt_cover_add(&t->cover, c.e.flags, c.es, den);
 	if (!ok && ++t->mismatches <= 8)
-		report(f, r, &x, lsw);
+		x87_report(f, r, &c);
 }
 
-static unsigned long total_cases, total_mismatches;
+static const char *form_name(size_t i)
+{
+	return forms[i].name;
+}
+
+static void random_case(size_t i, struct fpt_tally *t)
+{
+	struct x87_run r;
+	memset(&r, 0, sizeof r);
+	r.cw = x87_random_cw();
+	operands(&forms[i], &r);
+	run_case(&forms[i], &r, t);
+}
+
+static const struct fpt_forms x87_forms = {
+	NFORMS, form_name, random_case, 0x87870000u,
+};
 
 static void run_forms(const char *prefix, unsigned n)
 {
-	for (size_t i = 0; i < NFORMS; i++) {
-		const struct x87_form *f = &forms[i];
-		if (strncmp(f->name, prefix, strlen(prefix)) != 0)
-			continue;
-		struct tally t = { 0 };
-		fpt_seed(0x87870000u + i);
-		for (unsigned k = 0; k < n; k++) {
-			struct x87_run r;
-			memset(&r, 0, sizeof r);
-			r.cw = random_cw();
-			operands(f, &r);
-			run_case(f, &r, &t);
-		}
-		total_cases += t.cases;
-		total_mismatches += t.mismatches;
-		fpt_cover_print(f->name, t.cases, &t.cover);
-		if (t.mismatches)
-			printf("%-12s %lu cases, %lu mismatches\n", f->name,
-			       t.cases, t.mismatches);
-		assert_int_equal(t.mismatches, 0);
-	}
+	fpt_run_forms(&x87_forms, prefix, n);
 }
 
 static void test_arith(void **state)
@@ -613,34 +545,23 @@ static void test_convert(void **state)
 static void test_summary(void **state)
 {
 	(void)state;
-	printf("SUMMARY: fp x87: %zu forms, %lu cases, %lu mismatches\n", NFORMS,
-	       total_cases, total_mismatches);
+	fpt_summary("x87", NFORMS);
 }
+
+#endif
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+#if defined(__x86_64__)
 		cmocka_unit_test(test_arith),
 		cmocka_unit_test(test_misc),
 		cmocka_unit_test(test_compare),
 		cmocka_unit_test(test_convert),
 		cmocka_unit_test(test_summary),
+#else
+		cmocka_unit_test(fpt_not_x86),
+#endif
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
-
-#else
-
-static void test_not_x86(void **state)
-{
-	(void)state;
-	skip();
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = { cmocka_unit_test(test_not_x86) };
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
-
-#endif
