@@ -29,8 +29,8 @@
 #include "cpu/interrupt.h"
 #include "cpu/mem.h"
 #include "util/log.h"
+#include "cpu/regs.h"
 
-#define CR4_DE (1u << 3)
 
 /* Iterations of a repeated string instruction per call on the debug
  * path, as many as the handlers run per burst on the fast path. */

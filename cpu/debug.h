@@ -27,20 +27,16 @@
 
 #include "cpu/insn.h"
 #include "cpu/state.h"
+#include "cpu/regs.h"
 
 /* DR6 (SDM Vol. 3B 18.2.3). B0-B3, BD, BS and BT are the bits the
  * processor sets; the others read as 1 (bits 4-11 and 16-31, bit 16
  * being RTM, which this CPU model does not support) or 0 (bit 12). */
 #define DR6_B_MASK 0xfu
-#define DR6_BD (1u << 13)
-#define DR6_BS (1u << 14)
-#define DR6_BT (1u << 15)
 #define DR6_FIXED1 0xffff0ff0u
 
 /* DR7 (SDM Vol. 3B 18.2.4): L0, G0 .. L3, G3, and per breakpoint n the
  * R/W field at bit 16 + 4n and the LEN field at bit 18 + 4n. */
-#define DR7_ENABLE_BITS 0xffu
-#define DR7_GD (1u << 13)
 
 enum debug_rw {
 	DEBUG_RW_EXEC = 0,   /* instruction execution */

@@ -19,9 +19,8 @@
 #include "cpu/seg.h"
 #include "cpu/task.h"
 #include "util/log.h"
+#include "cpu/regs.h"
 
-#define CR4_VME (1u << 0)
-#define DR7_GD (1u << 13)
 
 struct event {
 	int vector;

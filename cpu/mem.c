@@ -15,6 +15,7 @@
 #include "cpu/mem_fast.h"
 #include "cpu/paging.h"
 #include "cpu/tlb.h"
+#include "cpu/regs.h"
 
 static const char *const seg_names[SEG_COUNT] = {
 	"ES", "CS", "SS", "DS", "FS", "GS", "LDTR", "TR",
@@ -73,7 +74,7 @@ uint64_t seg_linear(struct cpu *c, int seg, uint64_t off, unsigned size,
 	bool code = type & 8;
 	/* Real mode makes no type checks; protected and virtual-8086 mode
 	 * check the hidden type (SDM Vol. 3A 5.4.1). */
-	if (c->cr0 & X86_CR0_PE) {
+	if (c->cr0 & CR0_PE) {
 		if ((acc & ACC_WRITE) && code)
 			seg_fault(c, seg, "write to %s:0x%llx: %s (selector 0x%04x) is a code segment (type %u)",
 				  name, (unsigned long long)off, name, s->sel,
@@ -122,7 +123,7 @@ static void check_alignment(struct cpu *c, uint64_t la, unsigned size,
 			    unsigned acc)
 {
 	if (size > 1 && (la & (size - 1)) && !(acc & ACC_IMPLICIT_SV) &&
-	    c->cpl == 3 && (c->cr0 & X86_CR0_AM) && (c->rflags & FLAG_AC))
+	    c->cpl == 3 && (c->cr0 & CR0_AM) && (c->rflags & FLAG_AC))
 		cpu_raise_err(c, EXC_AC, 0,
 			      "misaligned %u-byte %s at linear 0x%llx with CR0.AM = 1, EFLAGS.AC = 1 and CPL 3",
 			      size, acc_verb(acc), (unsigned long long)la);
@@ -338,7 +339,7 @@ void mem_probe_read(struct cpu *c, int seg, uint64_t off, unsigned size)
 static uint64_t lin_check(struct cpu *c, uint64_t la, unsigned size,
 			  unsigned acc)
 {
-	if (!(c->efer & X86_EFER_LMA))
+	if (!(c->efer & EFER_LMA))
 		return (uint32_t)la;
 	if (!paging_canonical(c, la) || !paging_canonical(c, la + size - 1))
 		cpu_gp0(c, "%s of %u bytes at non-canonical linear address 0x%llx",
@@ -352,7 +353,7 @@ uint64_t lin_read(struct cpu *c, uint64_t la, unsigned size, unsigned acc)
 	la = lin_check(c, la, size, acc);
 	check_alignment(c, la, size, acc);
 	return lin_read_bytes(c, la, size, who(c, acc),
-			      !(c->efer & X86_EFER_LMA));
+			      !(c->efer & EFER_LMA));
 }
 
 void lin_write(struct cpu *c, uint64_t la, unsigned size, uint64_t v,
@@ -362,7 +363,7 @@ void lin_write(struct cpu *c, uint64_t la, unsigned size, uint64_t v,
 	la = lin_check(c, la, size, acc);
 	check_alignment(c, la, size, acc);
 	lin_write_bytes(c, la, size, v, who(c, acc),
-			!(c->efer & X86_EFER_LMA));
+			!(c->efer & EFER_LMA));
 }
 
 void mem_fetch(struct cpu *c, uint64_t la, uint8_t *buf, unsigned len)

@@ -22,14 +22,11 @@
 #include <strings.h>
 
 #include "cpu/paging.h"
+#include "cpu/regs.h"
 #include "cpu/tlb.h"
 
 #define BIT(n) (1ull << (n))
 
-#define EFER_SCE BIT(0)
-#define EFER_LME BIT(8)
-#define EFER_LMA BIT(10)
-#define EFER_NXE BIT(11)
 
 #define APIC_BASE_BSP BIT(8)
 #define APIC_BASE_EXTD BIT(10)
@@ -614,7 +611,7 @@ static bool wr_efer(struct cpu *c, const struct msr_desc *d, uint64_t val,
 		snprintf(why, whylen, "bit %d is reserved", lowest_bit(val & rsvd));
 		return false;
 	}
-	if (((val ^ c->efer) & EFER_LME) && (c->cr0 & X86_CR0_PG)) {
+	if (((val ^ c->efer) & EFER_LME) && (c->cr0 & CR0_PG)) {
 		snprintf(why, whylen, "LME cannot change from %d to %d while CR0.PG = 1",
 			 !!(c->efer & EFER_LME), !!(val & EFER_LME));
 		return false;

@@ -5,8 +5,8 @@
 #include "cpu/exec.h"
 #include "cpu/fault.h"
 #include "cpu/flags.h"
+#include "cpu/regs.h"
 
-#define CR4_LA57 (1u << 12)
 
 /* The target truncated to the operand size, after the SDM's check: in
  * 64-bit mode it must be canonical, elsewhere within the CS limit;

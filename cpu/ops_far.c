@@ -11,8 +11,8 @@
 #include "cpu/paging.h"
 #include "cpu/seg.h"
 #include "cpu/task.h"
+#include "cpu/regs.h"
 
-#define CR4_VME (1u << 0)
 
 /* A transfer target that passed its checks. */
 struct far_target {

@@ -6,8 +6,8 @@
 #include "cpu/fault.h"
 #include "cpu/flags.h"
 #include "cpu/seg.h"
+#include "cpu/regs.h"
 
-#define CR4_VME (1ull << 0)
 
 /* Every flag software can name (bits 21:0 less the reserved ones). */
 #define FLAGS_ALL 0x3f7fd5ull

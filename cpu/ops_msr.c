@@ -7,10 +7,8 @@
 #include "cpu/fault.h"
 #include "cpu/flags.h"
 #include "cpu/paging.h"
+#include "cpu/regs.h"
 
-#define CR4_TSD (1ull << 2)
-#define CR4_OSXSAVE (1ull << 18)
-#define CR4_PKE (1ull << 22)
 #define APIC_BASE_EN (1ull << 11)
 #define MISC_LIMIT_CPUID (1ull << 22)
 #define MISC_XD_DISABLE (1ull << 34)

@@ -9,8 +9,8 @@
 #include "cpu/mem.h"
 #include "cpu/paging.h"
 #include "cpu/seg.h"
+#include "cpu/regs.h"
 
-#define CR4_UMIP (1u << 11)
 
 /* MOV SS and POP SS block interrupts and debug traps until the next
  * instruction has retired (SDM Vol. 3A 6.8.3). */

@@ -13,9 +13,8 @@
 #include "cpu/flags.h"
 #include "cpu/paging.h"
 #include "cpu/seg.h"
+#include "cpu/regs.h"
 
-#define EFER_SCE (1ull << 0)
-#define CR4_FSGSBASE (1ull << 16)
 
 /* Flat segments (base 0, limit 4 GiB, G = 1) in struct seg's layout:
  * execute/read accessed code or read/write accessed data, present. */

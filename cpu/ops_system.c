@@ -19,41 +19,16 @@
 #include "cpu/paging.h"
 #include "cpu/seg.h"
 #include "cpu/tlb.h"
+#include "cpu/regs.h"
 
 #define BIT(n) (1ull << (n))
 
-#define CR0_PE BIT(0)
-#define CR0_MP BIT(1)
-#define CR0_EM BIT(2)
-#define CR0_TS BIT(3)
-#define CR0_ET BIT(4)
-#define CR0_NE BIT(5)
-#define CR0_WP BIT(16)
-#define CR0_AM BIT(18)
-#define CR0_NW BIT(29)
-#define CR0_CD BIT(30)
-#define CR0_PG BIT(31)
 /* Bits 31:0 that exist; the others ignore writes and read 0 (ET reads
  * 1), while bits 63:32 must be 0 (SDM Vol. 3A 2.5). */
 #define CR0_DEFINED (CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | \
 		     CR0_WP | CR0_AM | CR0_NW | CR0_CD | CR0_PG)
 
-#define CR4_VME BIT(0)
-#define CR4_PVI BIT(1)
-#define CR4_DE BIT(3)
-#define CR4_PSE BIT(4)
-#define CR4_PAE BIT(5)
-#define CR4_PGE BIT(7)
-#define CR4_PCE BIT(8)
-#define CR4_UMIP BIT(11)
-#define CR4_LA57 BIT(12)
-#define CR4_PCIDE BIT(17)
-#define CR4_SMEP BIT(20)
-#define CR4_PKE BIT(22)
-#define CR4_CET BIT(23)
 
-#define EFER_LME BIT(8)
-#define EFER_LMA BIT(10)
 
 /* DR6 and DR7 bits software may write; the others read as DR6_FIXED1
  * (cpu/debug.h) and DR7_FIXED1 (SDM Vol. 3B 18.2.3, 18.2.4). */
@@ -209,12 +184,12 @@ static void write_cr3(struct cpu *c, uint64_t val, const char *what)
 		 * source only selects "no flush" and is not stored; above
 		 * MAXPHYADDR every bit is reserved (4.5). */
 		if (c->cr4 & CR4_PCIDE)
-			v &= ~X86_CR3_NOFLUSH;
+			v &= ~CR3_NOFLUSH;
 		uint64_t rsvd = v & ~(BIT(paging_maxphyaddr(c)) - 1);
 		GP_IF(c, rsvd,
 		      "%s: CR3 = 0x%" PRIx64 ": bit %d is reserved (MAXPHYADDR = %u%s)",
 		      what, val, __builtin_ctzll(rsvd), paging_maxphyaddr(c),
-		      (rsvd & X86_CR3_NOFLUSH) ?
+		      (rsvd & CR3_NOFLUSH) ?
 		      "; bit 63 means \"no flush\" only with CR4.PCIDE = 1" : "");
 	} else {
 		v &= 0xffffffffu;

@@ -36,7 +36,6 @@
 /* The state components this implementation can manage; the model's
  * CPUID.(EAX=0DH,ECX=0):EDX:EAX says which of them XCR0 may enable. */
 #define XCR0_IMPLEMENTED (XFEATURE_X87 | XFEATURE_SSE)
-#define EFER_FFXSR (1ull << 14)
 
 /* An image of the first 576 bytes of a save area and which of its bytes
  * an instruction writes. */

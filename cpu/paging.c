@@ -12,6 +12,7 @@
 #include "cpu/flags.h"
 #include "cpu/mem.h"
 #include "cpu/tlb.h"
+#include "cpu/regs.h"
 
 /* Bits hi..lo of a 64-bit value (empty when hi < lo). */
 static uint64_t bits(unsigned hi, unsigned lo)
@@ -23,13 +24,13 @@ static uint64_t bits(unsigned hi, unsigned lo)
 
 enum paging_mode paging_mode(const struct cpu *c)
 {
-	if (!(c->cr0 & X86_CR0_PG))
+	if (!(c->cr0 & CR0_PG))
 		return PAGING_OFF;
-	if (!(c->cr4 & X86_CR4_PAE))
+	if (!(c->cr4 & CR4_PAE))
 		return PAGING_32;
-	if (!(c->efer & X86_EFER_LMA))
+	if (!(c->efer & EFER_LMA))
 		return PAGING_PAE;
-	return (c->cr4 & X86_CR4_LA57) ? PAGING_5LEVEL : PAGING_4LEVEL;
+	return (c->cr4 & CR4_LA57) ? PAGING_5LEVEL : PAGING_4LEVEL;
 }
 
 static const struct cpuid_leaf *model_leaf(const struct cpu *c, uint32_t leaf)
@@ -59,9 +60,9 @@ static bool has_1g_pages(const struct cpu *c)
 
 bool paging_canonical(const struct cpu *c, uint64_t la)
 {
-	if (!(c->efer & X86_EFER_LMA))
+	if (!(c->efer & EFER_LMA))
 		return true;
-	unsigned sh = (c->cr4 & X86_CR4_LA57) ? 64 - 57 : 64 - 48;
+	unsigned sh = (c->cr4 & CR4_LA57) ? 64 - 57 : 64 - 48;
 	return (uint64_t)((int64_t)(la << sh) >> sh) == la;
 }
 
@@ -112,10 +113,10 @@ static void leaf(const struct cpu *c, struct paging_walk *w, uint64_t e,
 {
 	w->pa = pa & c->a20_mask;
 	w->page_shift = shift;
-	w->global = (c->cr4 & X86_CR4_PGE) && (e & PTE_G);
+	w->global = (c->cr4 & CR4_PGE) && (e & PTE_G);
 	w->dirty = e & PTE_D;
 	/* Protection keys exist only in IA-32e paging (SDM Vol. 3A 4.6.2). */
-	if ((c->efer & X86_EFER_LMA) && (c->cr4 & X86_CR4_PKE))
+	if ((c->efer & EFER_LMA) && (c->cr4 & CR4_PKE))
 		w->pkey = (int)((e >> 59) & 0xf);
 }
 
@@ -130,7 +131,7 @@ static bool walk_32(struct cpu *c, uint64_t la, struct paging_walk *w,
 	record(s, pde, pde_pa, names_32[0], true);
 	if (!(pde & PTE_P))
 		return false;
-	if ((pde & PTE_PS) && (c->cr4 & X86_CR4_PSE)) {
+	if ((pde & PTE_PS) && (c->cr4 & CR4_PSE)) {
 		unsigned m = paging_maxphyaddr(c);
 		if (m > 40)
 			m = 40;
@@ -169,7 +170,7 @@ static bool walk_8(struct cpu *c, uint64_t la, uint64_t table,
 	 * leave 62:52 to software (and protection keys). XD is reserved
 	 * when EFER.NXE = 0 (SDM Vol. 3A tables 4-11, 4-14 to 4-20). */
 	uint64_t rsvd_all = pae ? bits(62, m) : bits(51, m);
-	if (!(c->efer & X86_EFER_NXE))
+	if (!(c->efer & EFER_NXE))
 		rsvd_all |= PTE_XD;
 	for (int i = 0;; i++) {
 		uint64_t epa = table + ((la >> shift) & 0x1ff) * 8;
@@ -285,7 +286,7 @@ static bool pk_denies(const struct cpu *c, const struct paging_walk *w,
 	if (k & 1)
 		return true;
 	return (k & 2) && (acc & ACC_WRITE) &&
-	       ((acc & ACC_USER) || (c->cr0 & X86_CR0_WP));
+	       ((acc & ACC_USER) || (c->cr0 & CR0_WP));
 }
 
 static enum deny deny_rule(const struct cpu *c, const struct paging_walk *w,
@@ -295,7 +296,7 @@ static enum deny deny_rule(const struct cpu *c, const struct paging_walk *w,
 	if (acc & ACC_FETCH) {
 		if (user && !w->user)
 			return DENY_US;
-		if (!user && w->user && (c->cr4 & X86_CR4_SMEP))
+		if (!user && w->user && (c->cr4 & CR4_SMEP))
 			return DENY_SMEP;
 		if (w->nx)
 			return DENY_NX;
@@ -305,11 +306,11 @@ static enum deny deny_rule(const struct cpu *c, const struct paging_walk *w,
 		return DENY_US;
 	/* SMAP: supervisor data accesses to user-mode addresses fault
 	 * unless explicit with EFLAGS.AC = 1 (SDM Vol. 3A 4.6.1). */
-	if (!user && w->user && (c->cr4 & X86_CR4_SMAP) &&
+	if (!user && w->user && (c->cr4 & CR4_SMAP) &&
 	    ((acc & ACC_IMPLICIT_SV) || !(c->rflags & FLAG_AC)))
 		return DENY_SMAP;
 	if ((acc & ACC_WRITE) && !w->writable &&
-	    (user || (c->cr0 & X86_CR0_WP)))
+	    (user || (c->cr0 & CR0_WP)))
 		return DENY_RW;
 	if (pk_denies(c, w, acc))
 		return DENY_PK;
@@ -334,8 +335,8 @@ static uint32_t access_ec(const struct cpu *c, unsigned acc)
 	if (acc & ACC_USER)
 		ec |= PFEC_U;
 	if ((acc & ACC_FETCH) &&
-	    ((c->cr4 & X86_CR4_SMEP) ||
-	     ((c->cr4 & X86_CR4_PAE) && (c->efer & X86_EFER_NXE))))
+	    ((c->cr4 & CR4_SMEP) ||
+	     ((c->cr4 & CR4_PAE) && (c->efer & EFER_NXE))))
 		ec |= PFEC_I;
 	return ec;
 }

@@ -8,27 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cpu/regs.h"
 #include "cpu/state.h"
-
-/* Control-register and EFER bits paging depends on (SDM Vol. 3A 2.5). */
-#define X86_CR0_PE (1ull << 0)
-#define X86_CR0_WP (1ull << 16)
-#define X86_CR0_AM (1ull << 18)
-#define X86_CR0_PG (1ull << 31)
-#define X86_CR4_PSE (1ull << 4)
-#define X86_CR4_PAE (1ull << 5)
-#define X86_CR4_PGE (1ull << 7)
-#define X86_CR4_LA57 (1ull << 12)
-#define X86_CR4_PCIDE (1ull << 17)
-#define X86_CR4_SMEP (1ull << 20)
-#define X86_CR4_SMAP (1ull << 21)
-#define X86_CR4_PKE (1ull << 22)
-#define X86_EFER_LME (1ull << 8)
-#define X86_EFER_LMA (1ull << 10)
-#define X86_EFER_NXE (1ull << 11)
-/* MOV to CR3 with CR4.PCIDE = 1: bit 63 of the source operand set means
- * "do not invalidate" (SDM Vol. 3A 4.10.4.1). */
-#define X86_CR3_NOFLUSH (1ull << 63)
 
 /* Paging-structure entry bits (SDM Vol. 3A 4.3-4.5). */
 #define PTE_P (1ull << 0)

@@ -47,6 +47,7 @@
 #define EFER_LME (1ull << 8)
 #define EFER_LMA (1ull << 10)
 #define EFER_NXE (1ull << 11)
+#define EFER_FFXSR (1ull << 14)
 
 #define DR6_B0 (1ull << 0)
 #define DR6_BD (1ull << 13)

@@ -10,8 +10,8 @@
 #include "cpu/mem.h"
 #include "cpu/paging.h"
 #include "cpu/tlb.h"
+#include "cpu/regs.h"
 
-#define CR0_TS (1u << 3)
 
 /* TSS layouts (SDM Vol. 3A figures 7-2 and 7-11). Segment selectors are
  * in ES CS SS DS FS GS order, which is SEG_ES..SEG_GS. */
@@ -188,9 +188,9 @@ static void load_new_data(struct cpu *c, int sreg, uint16_t sel, bool ext,
  * the PDPTEs (which may #GP before anything changes). */
 static void load_cr3(struct cpu *c, uint32_t cr3)
 {
-	if (!(c->cr0 & X86_CR0_PG))
+	if (!(c->cr0 & CR0_PG))
 		return;
-	if (c->cr4 & X86_CR4_PAE)
+	if (c->cr4 & CR4_PAE)
 		paging_load_pdptes(c, cr3);
 	uint64_t old = c->cr3;
 	c->cr3 = cr3;

@@ -7,6 +7,7 @@
 #include "cpu/debug.h"
 #include "cpu/fault.h"
 #include "cpu/paging.h"
+#include "cpu/regs.h"
 
 #define PAGE_MASK (~0xfffull)
 
@@ -93,7 +94,7 @@ void tlb_translate(struct cpu *c, uint64_t la, unsigned acc,
 
 uint64_t tlb_fetch_pa(struct cpu *c, uint64_t la)
 {
-	if ((c->efer & X86_EFER_LMA) && !paging_canonical(c, la))
+	if ((c->efer & EFER_LMA) && !paging_canonical(c, la))
 		cpu_gp0(c, "instruction fetch at non-canonical linear address 0x%llx",
 			(unsigned long long)la);
 	struct tlb_xlate x;
@@ -156,7 +157,7 @@ void tlb_protect_code_page(struct cpu *c, uint64_t pa)
 
 static uint16_t current_pcid(const struct cpu *c)
 {
-	return (c->cr4 & X86_CR4_PCIDE) ? (uint16_t)(c->cr3 & 0xfff) : 0;
+	return (c->cr4 & CR4_PCIDE) ? (uint16_t)(c->cr3 & 0xfff) : 0;
 }
 
 void tlb_on_cr_write(struct cpu *c, int cr, uint64_t old, uint64_t new)
@@ -164,22 +165,22 @@ void tlb_on_cr_write(struct cpu *c, int cr, uint64_t old, uint64_t new)
 	switch (cr) {
 	case 0:
 		/* SDM Vol. 3A 4.10.4.1: CR0.PG; WP is folded into the tags. */
-		if ((old ^ new) & (X86_CR0_PG | X86_CR0_WP))
+		if ((old ^ new) & (CR0_PG | CR0_WP))
 			tlb_flush_all(c);
 		break;
 	case 3:
 		/* Entries of other PCIDs are not kept, so a change of PCID
 		 * drops the non-global ones even with the no-flush bit. */
-		if (!(c->cr4 & X86_CR4_PCIDE) || !(new & X86_CR3_NOFLUSH) ||
+		if (!(c->cr4 & CR4_PCIDE) || !(new & CR3_NOFLUSH) ||
 		    ((old ^ new) & 0xfff))
 			tlb_flush_nonglobal(c);
 		break;
 	case 4:
 		/* PGE, PAE, PSE, SMEP, PCIDE 1->0 and LA57 invalidate
 		 * architecturally; SMAP and PKE are folded into the tags. */
-		if ((old ^ new) & (X86_CR4_PSE | X86_CR4_PAE | X86_CR4_PGE |
-				   X86_CR4_LA57 | X86_CR4_PCIDE |
-				   X86_CR4_SMEP | X86_CR4_SMAP | X86_CR4_PKE))
+		if ((old ^ new) & (CR4_PSE | CR4_PAE | CR4_PGE |
+				   CR4_LA57 | CR4_PCIDE |
+				   CR4_SMEP | CR4_SMAP | CR4_PKE))
 			tlb_flush_all(c);
 		break;
 	default:
@@ -189,7 +190,7 @@ void tlb_on_cr_write(struct cpu *c, int cr, uint64_t old, uint64_t new)
 
 void tlb_on_efer_write(struct cpu *c, uint64_t old, uint64_t new)
 {
-	if ((old ^ new) & (X86_EFER_NXE | X86_EFER_LMA))
+	if ((old ^ new) & (EFER_NXE | EFER_LMA))
 		tlb_flush_all(c);
 }
 

@@ -14,15 +14,11 @@
 #include "platform/le.h"
 #include "platform/loader.h"
 #include "util/log.h"
+#include "cpu/regs.h"
 
 /* Control-register and MSR bits the entry code sets (SDM Vol. 3A 2.5,
  * Vol. 4 "IA32_EFER"). */
-#define CR0_NW (1u << 29)
-#define CR0_CD (1u << 30)
-#define CR0_PG (1u << 31)
-#define CR4_PAE (1u << 5)
 #define MSR_IA32_EFER 0xc0000080u
-#define EFER_LME (1u << 8)
 
 /* Flat 4-GiB descriptors (SDM Vol. 3A 3.4.5): execute/read code, 64-bit
  * (L = 1) or 32-bit (D = 1); read/write data. */

@@ -2,7 +2,8 @@
 # Checks who may include whom (DESIGN.md, "Who may include whom"):
 #   util/               nothing of the project's
 #   cpu/, vmx/          util/, cpu/, vmx/ (never devices or front ends)
-#   platform/           util/ and the public CPU headers
+#   platform/           util/ and the public CPU headers (cpu.h, bus.h,
+#                       model.h, and regs.h for architectural bits)
 #   scripting/, frontend/  anything below them
 # Prints each violation; fails if there is one.
 cd "$(dirname "$0")/../.." || exit 1
@@ -22,7 +23,7 @@ out=$( {
 	check util '^util/'
 	check cpu '^(util|cpu|vmx)/'
 	check vmx '^(util|cpu|vmx)/'
-	check platform '^(util|platform)/|^cpu/(cpu|bus|model)\.h$'
+	check platform '^(util|platform)/|^cpu/(cpu|bus|model|regs)\.h$'
 	check scripting '^(util|cpu|vmx|platform|scripting)/'
 	check frontend '^(util|cpu|vmx|platform|scripting|frontend)/'
 } )

@@ -33,6 +33,7 @@
 #include "cpu/seg.h"
 #include "cpu/state.h"
 #include "cpu/tlb.h"
+#include "cpu/regs.h"
 
 #define ENV_RAM 0x100000u  /* RAM of the default machine */
 #define ENV_PT 0x1000u     /* its page tables: PML4, PDPT, PD, PT */
@@ -290,7 +291,7 @@ static inline void env_paging(enum paging_mode m)
 	struct cpu *c = env_cur->c;
 	env_tables_reset();
 	cpu_enter_flat_protected_mode(c);
-	c->cr0 = X86_CR0_PE | 0x10;  /* ET */
+	c->cr0 = CR0_PE | 0x10;  /* ET */
 	c->efer = 0;
 	c->cr4 = 0;
 	c->cpl = 0;
@@ -300,17 +301,17 @@ static inline void env_paging(enum paging_mode m)
 	c->cr3 = env_table();
 	switch (m) {
 	case PAGING_32:
-		c->cr4 = X86_CR4_PSE;
+		c->cr4 = CR4_PSE;
 		break;
 	case PAGING_PAE:
-		c->cr4 = X86_CR4_PAE;
+		c->cr4 = CR4_PAE;
 		break;
 	case PAGING_5LEVEL:
-		c->cr4 = X86_CR4_LA57;
+		c->cr4 = CR4_LA57;
 		/* fall through */
 	case PAGING_4LEVEL:
-		c->cr4 |= X86_CR4_PAE;
-		c->efer = X86_EFER_LME | X86_EFER_LMA;
+		c->cr4 |= CR4_PAE;
+		c->efer = EFER_LME | EFER_LMA;
 		c->seg[SEG_CS].attr = (c->seg[SEG_CS].attr | SEG_ATTR_L) &
 				      ~SEG_ATTR_DB;
 		break;
@@ -318,7 +319,7 @@ static inline void env_paging(enum paging_mode m)
 		break;
 	}
 	if (m != PAGING_OFF)
-		c->cr0 |= X86_CR0_PG;
+		c->cr0 |= CR0_PG;
 	tlb_flush_all(c);
 }
 
@@ -355,13 +356,13 @@ static inline struct cpu *env_cpu(enum env_mode mode)
 	cpu_reset(c);
 	cpu_enter_flat_protected_mode(c);
 	if (mode == ENV_REAL) {
-		c->cr0 &= ~X86_CR0_PE;
+		c->cr0 &= ~CR0_PE;
 		seg_refresh_mode(c);
 	} else if (mode == ENV_LONG64) {
 		c->cr3 = env_table();
-		c->cr4 |= X86_CR4_PAE;
-		c->efer |= X86_EFER_LME | X86_EFER_LMA;
-		c->cr0 |= X86_CR0_PG | X86_CR0_PE;
+		c->cr4 |= CR4_PAE;
+		c->efer |= EFER_LME | EFER_LMA;
+		c->cr0 |= CR0_PG | CR0_PE;
 		c->seg[SEG_CS].attr = (c->seg[SEG_CS].attr & ~SEG_ATTR_DB) |
 				      SEG_ATTR_L;
 		for (uint64_t pa = 0; pa < ENV_RAM; pa += 4096)

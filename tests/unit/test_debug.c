@@ -13,13 +13,13 @@
 
 #include "tests/unit/env.h"
 #include "cpu/debug.h"
+#include "cpu/regs.h"
 
 enum { EN_L = 1, EN_G = 2, EN_LG = 3 };
 enum { RW_X = 0, RW_W = 1, RW_IO = 2, RW_RW = 3 };
 /* LEN encodings: 00 1 byte, 01 2 bytes, 10 8 bytes, 11 4 bytes. */
 enum { LEN1 = 0, LEN2 = 1, LEN8 = 2, LEN4 = 3 };
 
-#define CR4_DE (1u << 3)
 
 /* DR7 for breakpoint n with enables en, R/W rw and LEN len. */
 static uint64_t dr7_bp(unsigned n, unsigned en, unsigned rw, unsigned len)

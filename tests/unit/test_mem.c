@@ -15,6 +15,7 @@
 #include "cpu/blockcache.h"
 #include "cpu/mem_fast.h"
 #include "tests/unit/env.h"
+#include "cpu/regs.h"
 
 #define OK (-1)
 
@@ -168,7 +169,7 @@ static void test_segment_checks(void **state)
 		const struct seg_case *t = &seg_cases[i];
 		env_paging(PAGING_OFF);
 		if (t->real_mode)
-			c->cr0 &= ~X86_CR0_PE;
+			c->cr0 &= ~CR0_PE;
 		struct seg *s = &c->seg[t->seg];
 		s->base = 0x10000;
 		s->limit = t->limit;
@@ -293,7 +294,7 @@ static void test_alignment_check(void **state)
 	struct cpu *c = e->c;
 	env_paging(PAGING_32);
 	map(0x400000, 0x200000);
-	c->cr0 |= X86_CR0_AM;
+	c->cr0 |= CR0_AM;
 	c->rflags |= FLAG_AC;
 	c->cpl = 3;
 	expect_fault(rd(e, SEG_DS, 0x400002, 4), EXC_AC, 0);
@@ -317,7 +318,7 @@ static void test_alignment_check(void **state)
 	c->rflags &= ~(uint64_t)FLAG_AC;
 	expect_ok(e, rd(e, SEG_DS, 0x400002, 4));
 	c->rflags |= FLAG_AC;
-	c->cr0 &= ~X86_CR0_AM;
+	c->cr0 &= ~CR0_AM;
 	expect_ok(e, rd(e, SEG_DS, 0x400002, 4));
 }
 
@@ -341,7 +342,7 @@ static void test_page_crossing(void **state)
 
 	/* Second page read-only with WP = 1. */
 	map_flags(0x401000, 0x300000, PTE_P | PTE_US, false);
-	c->cr0 |= X86_CR0_WP;
+	c->cr0 |= CR0_WP;
 	r = wr(e, SEG_DS, 0x400ffe, 4, 0xaabbccdd);
 	expect_fault(r, EXC_PF, 0x03);
 	assert_int_equal(r.cr2, 0x401000);
@@ -466,7 +467,7 @@ static void test_cr3_and_global(void **state)
 	const uint64_t g = 0x7f0000400000ull, n = 0x7f0000801000ull;
 
 	env_paging(PAGING_4LEVEL);
-	c->cr4 |= X86_CR4_PGE;
+	c->cr4 |= CR4_PGE;
 	two_pages(e, g, n);
 	tlb_on_cr_write(c, 3, c->cr3, c->cr3);
 	assert_int_equal(rd32(e, g), 0xa0);
@@ -474,7 +475,7 @@ static void test_cr3_and_global(void **state)
 	tlb_flush_nonglobal(c);
 	assert_int_equal(rd32(e, g), 0xa0);
 	uint64_t old = c->cr4;
-	c->cr4 &= ~X86_CR4_PGE;
+	c->cr4 &= ~CR4_PGE;
 	tlb_on_cr_write(c, 4, old, c->cr4);
 	assert_int_equal(rd32(e, g), 0xb0);
 
@@ -485,7 +486,7 @@ static void test_cr3_and_global(void **state)
 	assert_int_equal(rd32(e, n), 0xb1);
 
 	env_paging(PAGING_4LEVEL);
-	c->cr4 |= X86_CR4_PGE;
+	c->cr4 |= CR4_PGE;
 	two_pages(e, g, n);
 	tlb_flush_all(c);
 	assert_int_equal(rd32(e, g), 0xb0);
@@ -504,21 +505,21 @@ static void test_pcid(void **state)
 #define PCID_SETUP()                                                    \
 	do {                                                            \
 		env_paging(PAGING_4LEVEL);                             \
-		c->cr4 |= X86_CR4_PGE | X86_CR4_PCIDE;                  \
+		c->cr4 |= CR4_PGE | CR4_PCIDE;                  \
 		base = c->cr3;                                          \
 		c->cr3 = base | 1;                                      \
 		two_pages(e, g, n);                                     \
 	} while (0)
 
 	PCID_SETUP();
-	tlb_on_cr_write(c, 3, c->cr3, base | 1 | X86_CR3_NOFLUSH);
+	tlb_on_cr_write(c, 3, c->cr3, base | 1 | CR3_NOFLUSH);
 	assert_int_equal(rd32(e, n), 0xa1);    /* kept */
 	tlb_on_cr_write(c, 3, c->cr3, base | 1);
 	assert_int_equal(rd32(e, n), 0xb1);    /* dropped */
 	assert_int_equal(rd32(e, g), 0xa0);
 
 	PCID_SETUP();
-	tlb_on_cr_write(c, 3, base | 1, base | 2 | X86_CR3_NOFLUSH);
+	tlb_on_cr_write(c, 3, base | 1, base | 2 | CR3_NOFLUSH);
 	c->cr3 = base | 2;
 	assert_int_equal(rd32(e, n), 0xb1);
 	assert_int_equal(rd32(e, g), 0xa0);
@@ -557,12 +558,12 @@ static void test_cr_changes(void **state)
 	struct env *e = *state;
 	struct cpu *c = e->c;
 	static const struct { int cr; uint64_t bit; bool flushes; } bits[] = {
-		{ 0, X86_CR0_PG, true }, { 0, X86_CR0_WP, true },
-		{ 0, X86_CR0_AM, false }, { 0, 1ull << 30 /* CD */, false },
-		{ 4, X86_CR4_PSE, true }, { 4, X86_CR4_PAE, true },
-		{ 4, X86_CR4_PGE, true }, { 4, X86_CR4_LA57, true },
-		{ 4, X86_CR4_PCIDE, true }, { 4, X86_CR4_SMEP, true },
-		{ 4, X86_CR4_SMAP, true }, { 4, X86_CR4_PKE, true },
+		{ 0, CR0_PG, true }, { 0, CR0_WP, true },
+		{ 0, CR0_AM, false }, { 0, 1ull << 30 /* CD */, false },
+		{ 4, CR4_PSE, true }, { 4, CR4_PAE, true },
+		{ 4, CR4_PGE, true }, { 4, CR4_LA57, true },
+		{ 4, CR4_PCIDE, true }, { 4, CR4_SMEP, true },
+		{ 4, CR4_SMAP, true }, { 4, CR4_PKE, true },
 		{ 4, 1ull << 9 /* OSFXSR */, false },
 		{ 4, 1ull << 13 /* VMXE */, false },
 	};
@@ -576,7 +577,7 @@ static void test_cr_changes(void **state)
 	/* EFER.NXE is folded in as well. */
 	env_paging(PAGING_PAE);
 	two_pages(e, 0x400000, 0x801000);
-	tlb_on_efer_write(c, c->efer, c->efer | X86_EFER_NXE);
+	tlb_on_efer_write(c, c->efer, c->efer | EFER_NXE);
 	assert_int_equal(rd32(e, 0x801000), 0xb1);
 
 	/* CR0.WP: a supervisor write to a read-only page succeeds with
@@ -585,7 +586,7 @@ static void test_cr_changes(void **state)
 	map_flags(0x400000, 0x200000, PTE_P | PTE_US | PTE_D, false);
 	expect_ok(e, wr(e, SEG_DS, 0x400000, 4, 1));
 	uint64_t old = c->cr0;
-	c->cr0 |= X86_CR0_WP;
+	c->cr0 |= CR0_WP;
 	tlb_on_cr_write(c, 0, old, c->cr0);
 	expect_fault(wr(e, SEG_DS, 0x400000, 4, 2), EXC_PF, 0x03);
 }
@@ -616,7 +617,7 @@ static void test_privilege_sets(void **state)
 	struct env *e = *state;
 	struct cpu *c = e->c;
 	env_paging(PAGING_32);
-	c->cr4 |= X86_CR4_SMAP | X86_CR4_SMEP;
+	c->cr4 |= CR4_SMAP | CR4_SMEP;
 	map(0x400000, 0x200000);
 	c->rflags |= FLAG_AC;
 	expect_ok(e, rd(e, SEG_DS, 0x400000, 4));
@@ -651,7 +652,7 @@ static void test_pkru_change(void **state)
 	struct env *e = *state;
 	struct cpu *c = e->c;
 	env_paging(PAGING_4LEVEL);
-	c->cr4 |= X86_CR4_PKE;
+	c->cr4 |= CR4_PKE;
 	map_flags(0x400000, 0x200000, PRU | (3ull << 59), false);
 	c->cpl = 3;
 	expect_ok(e, rd(e, SEG_DS, 0x400000, 4));

@@ -15,6 +15,7 @@
 #include "cpu/decode.h"
 #include "cpu/msr.h"
 #include "tests/unit/env.h"
+#include "cpu/regs.h"
 
 #define RDMSR 0x0f, 0x32
 #define WRMSR 0x0f, 0x30
@@ -44,7 +45,6 @@ static uint64_t rd(struct cpu *c, uint32_t index)
 	return v;
 }
 
-#define EFER_SCE 1ull
 
 static void assert_gp0(struct cpu *c, int vector, const char *needle)
 {

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "tests/unit/env.h"
+#include "cpu/regs.h"
 
 #define DATA_PA 0x200000u  /* the 4-KiB data page of most cases */
 #define MARKER 0x11223344u
@@ -100,10 +101,10 @@ enum {
 #define XD PTE_XD
 #define PRU (P | RW | US)
 #define KEY5 (5ull << 59)
-#define WP X86_CR0_WP
-#define SMEP X86_CR4_SMEP
-#define SMAP X86_CR4_SMAP
-#define PKE X86_CR4_PKE
+#define WP CR0_WP
+#define SMEP CR4_SMEP
+#define SMAP CR4_SMAP
+#define PKE CR4_PKE
 
 /* Error codes: P 1, W/R 2, U/S 4, RSVD 8, I/D 0x10, PK 0x20. */
 struct perm_case {
@@ -205,7 +206,7 @@ static void run_perm_case(struct env *e, const struct perm_case *t,
 	c->cr0 |= t->cr0;
 	c->cr4 |= t->cr4;
 	if (t->nxe)
-		c->efer |= X86_EFER_NXE;
+		c->efer |= EFER_NXE;
 	if (t->ac)
 		c->rflags |= FLAG_AC;
 	c->pkru = t->pkru;
@@ -366,7 +367,7 @@ static void test_pse_off_ignores_ps(void **state)
 	env_set(epa[0], 4, env_get(epa[0], 4) | PTE_PS);
 	assert_true(paging_probe(e->c, 0x00403000, &pa));
 	assert_int_not_equal(pa, DATA_PA);  /* with PSE, a 4-MiB page */
-	e->c->cr4 &= ~X86_CR4_PSE;
+	e->c->cr4 &= ~CR4_PSE;
 	assert_true(paging_probe(e->c, 0x00403000, &pa));
 	assert_int_equal(pa, DATA_PA);
 }
@@ -413,7 +414,7 @@ static void test_reserved_bits(void **state)
 		uint64_t la = mode_la(t->mode);
 		env_paging(t->mode);
 		if (t->nxe)
-			e->c->efer |= X86_EFER_NXE;
+			e->c->efer |= EFER_NXE;
 		if (t->mode == PAGING_PAE)
 			flags[0] = P;
 		flags[t->level] |= t->bits;

@@ -17,15 +17,9 @@
 #include "cpu/msr.h"
 #include "cpu/seg.h"
 #include "tests/unit/env.h"
+#include "cpu/regs.h"
 
 
-#define CR0_PE 0x1ull
-#define CR0_TS 0x8ull
-#define CR0_ET 0x10ull
-#define CR0_PG 0x80000000ull
-#define CR4_PAE (1ull << 5)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
 
 #define MOV_CR0_RAX 0x0f, 0x22, 0xc0
 #define MOV_CR3_RAX 0x0f, 0x22, 0xd8
