@@ -120,6 +120,8 @@ void cpu_reset(struct cpu *c)
 	c->wait_sipi = !(c->apic_base & (1u << 8));
 	c->shadow_icount = 0;
 	c->icount = 0;
+	c->db_pending = c->db_held = 0;
+	c->db_held_icount = 0;
 	c->attention = 0;
 	c->delivering = 0;
 	c->shut_down = false;
