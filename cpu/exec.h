@@ -93,14 +93,16 @@ void stack_adjust(struct cpu *c, int64_t delta);
  * constant there (the form was chosen at decode time), so the test folds
  * away; ea is insn_ea() for the memory form. Memory goes through the
  * inline fast paths of cpu/mem_fast.h. */
-static inline uint64_t rm_read(struct cpu *c, const struct insn *i,
-			       unsigned size, bool mem, uint64_t ea)
+static inline __attribute__((always_inline)) uint64_t
+rm_read(struct cpu *c, const struct insn *i, unsigned size, bool mem,
+	uint64_t ea)
 {
 	return mem ? memf_read(c, i->seg, ea, size) : reg_read(c, i->rm, size);
 }
 
-static inline void rm_write(struct cpu *c, const struct insn *i,
-			    unsigned size, bool mem, uint64_t ea, uint64_t v)
+static inline __attribute__((always_inline)) void
+rm_write(struct cpu *c, const struct insn *i, unsigned size, bool mem,
+	 uint64_t ea, uint64_t v)
 {
 	if (mem)
 		memf_write(c, i->seg, ea, size, v);

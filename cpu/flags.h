@@ -9,6 +9,9 @@
 
 #include "cpu/state.h"
 
+/* Flag helpers sit on every instruction's path: always inline them. */
+#define FLAGS_INLINE static inline __attribute__((always_inline))
+
 #define FLAG_CF (1u << 0)
 #define FLAG_PF (1u << 2)
 #define FLAG_AF (1u << 4)
@@ -34,7 +37,7 @@
 #define LF_PO 30
 #define LF_CF 31
 
-static inline uint64_t lf_sext(uint64_t v, unsigned bits)
+FLAGS_INLINE uint64_t lf_sext(uint64_t v, unsigned bits)
 {
 	unsigned sh = 64 - bits;
 	return (uint64_t)((int64_t)(v << sh) >> sh);
@@ -42,7 +45,7 @@ static inline uint64_t lf_sext(uint64_t v, unsigned bits)
 
 /* Records an arithmetic result: carries is the carry (or borrow) out of
  * every bit position, from which CF, OF and AF follow. */
-static inline void lf_arith(struct cpu *c, unsigned bits, uint64_t carries,
+FLAGS_INLINE void lf_arith(struct cpu *c, unsigned bits, uint64_t carries,
 			    uint64_t res)
 {
 	c->lf.res = lf_sext(res, bits);
@@ -52,56 +55,56 @@ static inline void lf_arith(struct cpu *c, unsigned bits, uint64_t carries,
 
 /* Carry vectors (bit i = carry out of bit i) for a + b (+ cin) = r and
  * borrow vectors for a - b (- bin) = r. */
-static inline uint64_t lf_add_carries(uint64_t a, uint64_t b, uint64_t r)
+FLAGS_INLINE uint64_t lf_add_carries(uint64_t a, uint64_t b, uint64_t r)
 {
 	return (a & b) | ((a | b) & ~r);
 }
 
-static inline uint64_t lf_sub_carries(uint64_t a, uint64_t b, uint64_t r)
+FLAGS_INLINE uint64_t lf_sub_carries(uint64_t a, uint64_t b, uint64_t r)
 {
 	return (~a & b) | (~(a ^ b) & r);
 }
 
 /* Logical result: CF = OF = AF = 0. */
-static inline void lf_logic(struct cpu *c, unsigned bits, uint64_t res)
+FLAGS_INLINE void lf_logic(struct cpu *c, unsigned bits, uint64_t res)
 {
 	c->lf.res = lf_sext(res, bits);
 	c->lf.aux = 0;
 }
 
-static inline bool flag_cf(const struct cpu *c)
+FLAGS_INLINE bool flag_cf(const struct cpu *c)
 {
 	return (c->lf.aux >> LF_CF) & 1;
 }
 
-static inline bool flag_of(const struct cpu *c)
+FLAGS_INLINE bool flag_of(const struct cpu *c)
 {
 	return ((c->lf.aux >> LF_CF) ^ (c->lf.aux >> LF_PO)) & 1;
 }
 
-static inline bool flag_af(const struct cpu *c)
+FLAGS_INLINE bool flag_af(const struct cpu *c)
 {
 	return (c->lf.aux >> LF_AF) & 1;
 }
 
-static inline bool flag_zf(const struct cpu *c)
+FLAGS_INLINE bool flag_zf(const struct cpu *c)
 {
 	return c->lf.res == 0;
 }
 
-static inline bool flag_sf(const struct cpu *c)
+FLAGS_INLINE bool flag_sf(const struct cpu *c)
 {
 	return ((c->lf.res >> 63) ^ (c->lf.aux >> LF_SD)) & 1;
 }
 
-static inline bool flag_pf(const struct cpu *c)
+FLAGS_INLINE bool flag_pf(const struct cpu *c)
 {
 	unsigned b = (unsigned)(c->lf.res ^ (c->lf.aux >> LF_PDB)) & 0xff;
 	return !__builtin_parity(b);
 }
 
 /* The six arithmetic flags in their RFLAGS positions. */
-static inline uint64_t flags_arith(const struct cpu *c)
+FLAGS_INLINE uint64_t flags_arith(const struct cpu *c)
 {
 	return (flag_cf(c) ? FLAG_CF : 0) | (flag_pf(c) ? FLAG_PF : 0) |
 	       (flag_af(c) ? FLAG_AF : 0) | (flag_zf(c) ? FLAG_ZF : 0) |
@@ -109,7 +112,7 @@ static inline uint64_t flags_arith(const struct cpu *c)
 }
 
 /* Sets the arithmetic flags from RFLAGS-positioned bits. */
-static inline void flags_set_arith(struct cpu *c, uint64_t f)
+FLAGS_INLINE void flags_set_arith(struct cpu *c, uint64_t f)
 {
 	bool cf = f & FLAG_CF, of = f & FLAG_OF, zf = f & FLAG_ZF;
 	bool sf = f & FLAG_SF, pf = f & FLAG_PF, af = f & FLAG_AF;
@@ -125,26 +128,26 @@ static inline void flags_set_arith(struct cpu *c, uint64_t f)
 
 /* Replaces CF and OF, keeping SF, ZF, AF and PF (rotates, INC/DEC keep
  * CF through flags_set_cf). */
-static inline void flags_set_cf_of(struct cpu *c, bool cf, bool of)
+FLAGS_INLINE void flags_set_cf_of(struct cpu *c, bool cf, bool of)
 {
 	c->lf.aux = (c->lf.aux & ~((1ull << LF_CF) | (1ull << LF_PO))) |
 		    ((uint64_t)cf << LF_CF) | ((uint64_t)(cf ^ of) << LF_PO);
 }
 
-static inline void flags_set_cf(struct cpu *c, bool cf)
+FLAGS_INLINE void flags_set_cf(struct cpu *c, bool cf)
 {
 	flags_set_cf_of(c, cf, flag_of(c));
 }
 
 /* The full RFLAGS value. */
-static inline uint64_t flags_read(const struct cpu *c)
+FLAGS_INLINE uint64_t flags_read(const struct cpu *c)
 {
 	return (c->rflags & ~(uint64_t)FLAGS_ARITH) | flags_arith(c) | 2;
 }
 
 /* Writes RFLAGS bits selected by mask; bit 1 stays 1 and the reserved
  * bits stay 0. Callers apply the privilege rules (POPF, IRET) first. */
-static inline void flags_write(struct cpu *c, uint64_t val, uint64_t mask)
+FLAGS_INLINE void flags_write(struct cpu *c, uint64_t val, uint64_t mask)
 {
 	uint64_t cur = flags_read(c);
 	uint64_t f = ((cur & ~mask) | (val & mask)) & 0x3f7fd5u;
@@ -153,7 +156,7 @@ static inline void flags_write(struct cpu *c, uint64_t val, uint64_t mask)
 }
 
 /* Condition codes 0..15 as encoded in Jcc, SETcc and CMOVcc. */
-static inline bool flags_cond(const struct cpu *c, unsigned cc)
+FLAGS_INLINE bool flags_cond(const struct cpu *c, unsigned cc)
 {
 	bool r;
 	switch (cc >> 1) {

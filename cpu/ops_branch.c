@@ -11,8 +11,8 @@
 /* The target truncated to the operand size, after the SDM's check: in
  * 64-bit mode it must be canonical, elsewhere within the CS limit;
  * either failure is #GP(0). */
-static uint64_t br_target(struct cpu *c, uint64_t target, unsigned size,
-			  const char *what)
+static inline __attribute__((always_inline)) uint64_t
+br_target(struct cpu *c, uint64_t target, unsigned size, const char *what)
 {
 	target &= size_mask(size);
 	if (cpu_code_size(c) == 8) {
