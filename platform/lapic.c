@@ -1,7 +1,7 @@
 /* The local APIC: registers (one implementation behind the xAPIC page
  * and the x2APIC MSRs), priorities, IRR/ISR/TMR and EOI, the LVTs and
- * the local pins, the timer, and the ICR that sends IPIs (see
- * platform/lapic.h for the choices made). */
+ * the local pins, and the ICR that sends IPIs (see platform/lapic.h for
+ * the choices made). The timer is in platform/lapic_timer.c. */
 #include "platform/lapic.h"
 
 #include <inttypes.h>
@@ -11,17 +11,11 @@
 
 #include "cpu/cpu.h"
 #include "platform/apicbus.h"
-#include "platform/clock.h"
+#include "platform/lapic_priv.h"
 #include "util/log.h"
 
 #define LAPIC_DEFAULT_BASE 0xfee00000ull
 #define LAPIC_VERSION_VALUE 0x15u
-
-/* The LVT entries, in the order of their registers. */
-enum lvt_index {
-	LVT_TIMER, LVT_THERMAL, LVT_PMC, LVT_LINT0, LVT_LINT1, LVT_ERROR,
-	LVT_CMCI, LVT_COUNT,
-};
 
 static const unsigned lvt_offset[LVT_COUNT] = {
 	LAPIC_LVT_TIMER, LAPIC_LVT_THERMAL, LAPIC_LVT_PMC, LAPIC_LVT_LINT0,
@@ -43,32 +37,6 @@ enum reg_status {
 	REG_RESERVED,    /* x2APIC: a reserved bit set (SDM 10.12.1.3) */
 };
 
-struct lapic {
-	struct lapic_config cfg;
-	struct cpu *cpu;
-	struct apic_bus *bus;
-	struct clock *clock;
-	struct lapic_extint extint;
-
-	uint64_t base;             /* IA32_APIC_BASE as the CPU holds it */
-	uint32_t id;               /* xAPIC ID register, ID in bits 31:24 */
-	uint32_t tpr, ldr, dfr, svr;
-	uint32_t esr;              /* what software reads */
-	uint32_t esr_new;          /* errors since the last ESR write */
-	uint64_t icr;
-	uint32_t irr[8], isr[8], tmr[8];
-	uint32_t lvt[LVT_COUNT];
-
-	uint32_t timer_icr, timer_dcr;
-	uint64_t tsc_deadline;
-	struct timer timer;
-	bool counting;             /* one-shot or periodic count running */
-	uint64_t count_start_ns;   /* when the count was count_start */
-	uint32_t count_start;
-
-	bool lint[2];              /* pin levels */
-	bool extint_msg;           /* ExtINT message waiting for INTA */
-};
 
 /* ---- the 256-bit registers ---- */
 
@@ -189,8 +157,6 @@ static void update_intr(struct lapic *l)
 	cpu_set_intr(l->cpu, extint_pending(l) || deliverable(l) >= 0);
 }
 
-static void lvt_deliver(struct lapic *l, enum lvt_index n);
-
 /* An error the APIC detected: the ESR records it and the error LVT
  * fires (10.5.3). */
 static void lapic_error(struct lapic *l, uint32_t bit)
@@ -198,7 +164,7 @@ static void lapic_error(struct lapic *l, uint32_t bit)
 	bool fresh = !(l->esr_new & bit);
 	l->esr_new |= bit;
 	if (fresh)
-		lvt_deliver(l, LVT_ERROR);
+		lapic_lvt_deliver(l, LVT_ERROR);
 }
 
 const char *lapic_accept(struct lapic *l, uint8_t vector, bool level)
@@ -255,13 +221,13 @@ static void lint_eval(struct lapic *l, unsigned pin, bool old)
 		return;
 	}
 	if (now && !before)
-		lvt_deliver(l, n);
+		lapic_lvt_deliver(l, n);
 }
 
 /* A local interrupt from LVT entry n (10.5.1): fixed (the timer and
  * error entries have no delivery mode), NMI, SMI, INIT; ExtINT is read
  * at INTA. Masked entries deliver nothing. */
-static void lvt_deliver(struct lapic *l, enum lvt_index n)
+void lapic_lvt_deliver(struct lapic *l, enum lvt_index n)
 {
 	uint32_t lvt = l->lvt[n];
 	if (lvt & APIC_MASKED)
@@ -288,104 +254,6 @@ static void lvt_deliver(struct lapic *l, enum lvt_index n)
 	}
 }
 
-/* ---- the timer (SDM 10.5.4) ---- */
-
-/* Divide configuration bits 3, 1:0 -> 2, 4, ..., 128, 1 (figure 10-10). */
-static unsigned timer_divisor(const struct lapic *l)
-{
-	unsigned v = ((l->timer_dcr & 8) >> 1) | (l->timer_dcr & 3);
-	return 1u << ((v + 1) & 7);
-}
-
-static uint64_t ticks_to_ns(const struct lapic *l, uint64_t ticks)
-{
-	unsigned __int128 n = (unsigned __int128)ticks * timer_divisor(l) *
-			      1000000000u;
-	return (uint64_t)((n + LAPIC_TIMER_HZ - 1) / LAPIC_TIMER_HZ);
-}
-
-static uint64_t ns_to_ticks(const struct lapic *l, uint64_t ns)
-{
-	return (uint64_t)((unsigned __int128)ns * LAPIC_TIMER_HZ /
-			  ((uint64_t)timer_divisor(l) * 1000000000u));
-}
-
-static uint32_t timer_mode(const struct lapic *l)
-{
-	return l->lvt[LVT_TIMER] & LAPIC_TIMER_MODE;
-}
-
-static uint32_t timer_current(const struct lapic *l)
-{
-	if (!l->counting || timer_mode(l) == LAPIC_TIMER_TSC_DEADLINE)
-		return 0;
-	uint64_t elapsed = ns_to_ticks(l, clock_now_ns(l->clock) -
-					      l->count_start_ns);
-	return elapsed >= l->count_start ? 0 :
-	       l->count_start - (uint32_t)elapsed;
-}
-
-/* Counts down from count, starting at start_ns; 0 stops the timer. */
-static void timer_count(struct lapic *l, uint32_t count, uint64_t start_ns)
-{
-	l->counting = count != 0;
-	l->count_start = count;
-	l->count_start_ns = start_ns;
-	if (l->counting)
-		timer_arm(&l->timer, start_ns + ticks_to_ns(l, count));
-	else
-		timer_disarm(&l->timer);
-}
-
-static void timer_stop(struct lapic *l)
-{
-	l->counting = false;
-	l->tsc_deadline = 0;
-	timer_disarm(&l->timer);
-}
-
-/* TSC-deadline mode (10.5.4.1): fires when the TSC reaches the deadline;
- * one already passed fires at once. */
-static void deadline_arm(struct lapic *l)
-{
-	if (!l->tsc_deadline) {
-		timer_disarm(&l->timer);
-		return;
-	}
-	uint64_t tsc = cpu_tsc(l->cpu);
-	if (l->tsc_deadline <= tsc) {
-		l->tsc_deadline = 0;
-		timer_disarm(&l->timer);
-		lvt_deliver(l, LVT_TIMER);
-		return;
-	}
-	uint64_t hz = cpu_tsc_hz(l->cpu);
-	unsigned __int128 ns = ((unsigned __int128)(l->tsc_deadline - tsc) *
-				1000000000u + hz - 1) / hz;
-	timer_arm(&l->timer, clock_now_ns(l->clock) + (uint64_t)ns);
-}
-
-static void timer_fire(void *opaque)
-{
-	struct lapic *l = opaque;
-
-	if (timer_mode(l) == LAPIC_TIMER_TSC_DEADLINE) {
-		/* "When the timer generates an interrupt, it disarms itself
-		 * and clears the IA32_TSC_DEADLINE MSR." */
-		l->tsc_deadline = 0;
-		lvt_deliver(l, LVT_TIMER);
-		return;
-	}
-	if (!l->counting)
-		return;
-	uint64_t due = l->count_start_ns + ticks_to_ns(l, l->count_start);
-	lvt_deliver(l, LVT_TIMER);
-	if (timer_mode(l) == LAPIC_TIMER_PERIODIC)
-		timer_count(l, l->timer_icr, due);
-	else
-		l->counting = false;
-}
-
 /* ---- reset ---- */
 
 static void reset_registers(struct lapic *l)
@@ -400,8 +268,7 @@ static void reset_registers(struct lapic *l)
 	memset(l->tmr, 0, sizeof(l->tmr));
 	for (unsigned n = 0; n < LVT_COUNT; n++)
 		l->lvt[n] = APIC_MASKED;
-	l->timer_icr = l->timer_dcr = 0;
-	timer_stop(l);
+	lapic_timer_reset(l);
 	l->extint_msg = false;
 }
 
@@ -619,7 +486,7 @@ static enum reg_status reg_read(const struct lapic *l, unsigned reg, bool x2,
 		*val = l->timer_icr;
 		return REG_OK;
 	case LAPIC_TIMER_CCR:
-		*val = timer_current(l);
+		*val = lapic_timer_current(l);
 		return REG_OK;
 	case LAPIC_TIMER_DCR:
 		*val = l->timer_dcr;
@@ -655,7 +522,7 @@ static void write_lvt(struct lapic *l, enum lvt_index n, uint32_t val)
 	if (n == LVT_TIMER && ((old ^ val) & LAPIC_TIMER_MODE)) {
 		/* "A write to the LVT Timer Register that changes the timer
 		 * mode disarms the local APIC timer" (10.5.4.1). */
-		timer_stop(l);
+		lapic_timer_stop(l);
 	}
 	if (n == LVT_LINT0 || n == LVT_LINT1) {
 		unsigned pin = n == LVT_LINT1;
@@ -756,23 +623,13 @@ static enum reg_status reg_write(struct lapic *l, unsigned reg, bool x2,
 		l->icr = (uint32_t)l->icr | (uint64_t)(val & 0xff000000u) << 32;
 		return REG_OK;
 	case LAPIC_TIMER_ICR:
-		/* Ignored in TSC-deadline mode (10.5.4.1). */
-		if (timer_mode(l) == LAPIC_TIMER_TSC_DEADLINE)
-			return REG_OK;
-		l->timer_icr = (uint32_t)val;
-		timer_count(l, l->timer_icr, clock_now_ns(l->clock));
+		lapic_timer_write_icr(l, (uint32_t)val);
 		return REG_OK;
-	case LAPIC_TIMER_DCR: {
-		if (!rsvd(x2, val, 0xb, why, whylen))
+	case LAPIC_TIMER_DCR:
+		if (!rsvd(x2, val, LAPIC_TIMER_DCR_BITS, why, whylen))
 			return REG_RESERVED;
-		/* The count goes on from where it is, at the new rate. */
-		uint32_t cur = timer_current(l);
-		bool counting = l->counting;
-		l->timer_dcr = (uint32_t)val & 0xb;
-		if (counting && timer_mode(l) != LAPIC_TIMER_TSC_DEADLINE)
-			timer_count(l, cur, clock_now_ns(l->clock));
+		lapic_timer_write_dcr(l, (uint32_t)val);
 		return REG_OK;
-	}
 	case LAPIC_SELF_IPI:
 		if (!x2)
 			return REG_ABSENT;
@@ -839,9 +696,7 @@ bool lapic_msr_read(struct lapic *l, uint32_t index, uint64_t *val,
 		    char *why, size_t whylen)
 {
 	if (index == LAPIC_MSR_TSC_DEADLINE) {
-		/* Reads 0 outside TSC-deadline mode (10.5.4.1). */
-		*val = timer_mode(l) == LAPIC_TIMER_TSC_DEADLINE ?
-		       l->tsc_deadline : 0;
+		*val = lapic_timer_read_deadline(l);
 		return true;
 	}
 	if (!lapic_x2apic_mode(l) || index < 0x800 || index > 0x8ff) {
@@ -861,11 +716,7 @@ bool lapic_msr_write(struct lapic *l, uint32_t index, uint64_t val,
 		     char *why, size_t whylen)
 {
 	if (index == LAPIC_MSR_TSC_DEADLINE) {
-		/* Ignored outside TSC-deadline mode (10.5.4.1). */
-		if (timer_mode(l) == LAPIC_TIMER_TSC_DEADLINE) {
-			l->tsc_deadline = val;
-			deadline_arm(l);
-		}
+		lapic_timer_write_deadline(l, val);
 		return true;
 	}
 	if (!lapic_x2apic_mode(l) || index < 0x800 || index > 0x8ff) {
@@ -997,11 +848,6 @@ uint32_t lapic_peek(const struct lapic *l, unsigned offset)
 	return (uint32_t)v;
 }
 
-uint64_t lapic_tsc_deadline(const struct lapic *l)
-{
-	return l->tsc_deadline;
-}
-
 /* ---- lifetime ---- */
 
 struct lapic *lapic_create(const struct lapic_config *cfg, struct cpu *cpu,
@@ -1014,7 +860,7 @@ struct lapic *lapic_create(const struct lapic_config *cfg, struct cpu *cpu,
 	l->cpu = cpu;
 	l->bus = bus;
 	l->clock = clk;
-	timer_init(&l->timer, clk, timer_fire, l);
+	lapic_timer_attach(l);
 	if (!apicbus_attach(bus, l)) {
 		free(l);
 		return NULL;
@@ -1027,6 +873,6 @@ void lapic_destroy(struct lapic *l)
 {
 	if (!l)
 		return;
-	timer_disarm(&l->timer);
+	lapic_timer_detach(l);
 	free(l);
 }
