@@ -424,99 +424,54 @@ static inline struct f80 out80(struct fp_env *env, const struct wide *w)
 #define UN32(x) fp_unpack32(x, env->daz)
 #define UN64(x) fp_unpack64(x, env->daz)
 
-uint32_t fp_f32_add(struct fp_env *env, uint32_t a, uint32_t b)
-{
-	uint64_t r;
-	if (add_fast(env, a, b, false, 23, 8, &r))
-		return (uint32_t)r;
-	struct wide w;
-	add_core(env, false, UN32(a), UN32(b), false, &w);
-	return out32(env, &w);
-}
+/* The single- and double-precision entry points, one template for both
+ * formats: the fast path for ordinary operands, else the exact core. */
+#define FP_ARITH(fmt, T, frac_bits, exp_bits, unpack, out)               \
+	T fp_##fmt##_add(struct fp_env *env, T a, T b)                   \
+	{                                                                \
+		uint64_t r;                                              \
+		if (add_fast(env, a, b, false, frac_bits, exp_bits, &r)) \
+			return (T)r;                                     \
+		struct wide w;                                           \
+		add_core(env, false, unpack(a), unpack(b), false, &w);   \
+		return out(env, &w);                                     \
+	}                                                                \
+	T fp_##fmt##_sub(struct fp_env *env, T a, T b)                   \
+	{                                                                \
+		uint64_t r;                                              \
+		if (add_fast(env, a, b, true, frac_bits, exp_bits, &r))  \
+			return (T)r;                                     \
+		struct wide w;                                           \
+		add_core(env, false, unpack(a), unpack(b), true, &w);    \
+		return out(env, &w);                                     \
+	}                                                                \
+	T fp_##fmt##_mul(struct fp_env *env, T a, T b)                   \
+	{                                                                \
+		uint64_t r;                                              \
+		if (mul_fast(env, a, b, frac_bits, exp_bits, &r))        \
+			return (T)r;                                     \
+		struct wide w;                                           \
+		mul_core(env, false, unpack(a), unpack(b), &w);          \
+		return out(env, &w);                                     \
+	}                                                                \
+	T fp_##fmt##_div(struct fp_env *env, T a, T b)                   \
+	{                                                                \
+		uint64_t r;                                              \
+		if (div_fast(env, a, b, frac_bits, exp_bits, &r))        \
+			return (T)r;                                     \
+		struct wide w;                                           \
+		div_core(env, false, unpack(a), unpack(b), &w);          \
+		return out(env, &w);                                     \
+	}                                                                \
+	T fp_##fmt##_sqrt(struct fp_env *env, T a)                       \
+	{                                                                \
+		struct wide w;                                           \
+		sqrt_core(env, false, unpack(a), &w);                    \
+		return out(env, &w);                                     \
+	}
 
-uint32_t fp_f32_sub(struct fp_env *env, uint32_t a, uint32_t b)
-{
-	uint64_t r;
-	if (add_fast(env, a, b, true, 23, 8, &r))
-		return (uint32_t)r;
-	struct wide w;
-	add_core(env, false, UN32(a), UN32(b), true, &w);
-	return out32(env, &w);
-}
-
-uint32_t fp_f32_mul(struct fp_env *env, uint32_t a, uint32_t b)
-{
-	uint64_t r;
-	if (mul_fast(env, a, b, 23, 8, &r))
-		return (uint32_t)r;
-	struct wide w;
-	mul_core(env, false, UN32(a), UN32(b), &w);
-	return out32(env, &w);
-}
-
-uint32_t fp_f32_div(struct fp_env *env, uint32_t a, uint32_t b)
-{
-	uint64_t r;
-	if (div_fast(env, a, b, 23, 8, &r))
-		return (uint32_t)r;
-	struct wide w;
-	div_core(env, false, UN32(a), UN32(b), &w);
-	return out32(env, &w);
-}
-
-uint32_t fp_f32_sqrt(struct fp_env *env, uint32_t a)
-{
-	struct wide w;
-	sqrt_core(env, false, UN32(a), &w);
-	return out32(env, &w);
-}
-
-uint64_t fp_f64_add(struct fp_env *env, uint64_t a, uint64_t b)
-{
-	uint64_t r;
-	if (add_fast(env, a, b, false, 52, 11, &r))
-		return (uint64_t)r;
-	struct wide w;
-	add_core(env, false, UN64(a), UN64(b), false, &w);
-	return out64(env, &w);
-}
-
-uint64_t fp_f64_sub(struct fp_env *env, uint64_t a, uint64_t b)
-{
-	uint64_t r;
-	if (add_fast(env, a, b, true, 52, 11, &r))
-		return (uint64_t)r;
-	struct wide w;
-	add_core(env, false, UN64(a), UN64(b), true, &w);
-	return out64(env, &w);
-}
-
-uint64_t fp_f64_mul(struct fp_env *env, uint64_t a, uint64_t b)
-{
-	uint64_t r;
-	if (mul_fast(env, a, b, 52, 11, &r))
-		return (uint64_t)r;
-	struct wide w;
-	mul_core(env, false, UN64(a), UN64(b), &w);
-	return out64(env, &w);
-}
-
-uint64_t fp_f64_div(struct fp_env *env, uint64_t a, uint64_t b)
-{
-	uint64_t r;
-	if (div_fast(env, a, b, 52, 11, &r))
-		return (uint64_t)r;
-	struct wide w;
-	div_core(env, false, UN64(a), UN64(b), &w);
-	return out64(env, &w);
-}
-
-uint64_t fp_f64_sqrt(struct fp_env *env, uint64_t a)
-{
-	struct wide w;
-	sqrt_core(env, false, UN64(a), &w);
-	return out64(env, &w);
-}
+FP_ARITH(f32, uint32_t, 23, 8, UN32, out32)
+FP_ARITH(f64, uint64_t, 52, 11, UN64, out64)
 
 struct f80 fp_f80_add(struct fp_env *env, struct f80 a, struct f80 b)
 {
