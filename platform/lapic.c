@@ -313,6 +313,21 @@ bool lapic_claims(const struct lapic *l, uint64_t pa)
 
 /* ---- sending IPIs (10.6) ---- */
 
+/* Sends m, unless it is a fixed interrupt with a vector below 16: those
+ * are illegal, and the sender notes it in its ESR instead (10.5.3). */
+static void send_fixed_checked(struct lapic *l, const struct apic_msg *m)
+{
+	if (m->mode == APIC_DM_FIXED && m->vector < 16) {
+		lapic_error(l, LAPIC_ESR_SEND_ILLEGAL_VECTOR);
+		apicbus_report(l->bus, m, APIC_TO_NONE, false,
+			       "not sent: vectors 0-15 are illegal; the sender "
+			       "sets Send Illegal Vector in its ESR (SDM Vol. 3A "
+			       "10.5.3)");
+		return;
+	}
+	apicbus_send(l->bus, m);
+}
+
 static void send_icr(struct lapic *l, bool x2)
 {
 	uint32_t lo = (uint32_t)l->icr;
@@ -338,15 +353,7 @@ static void send_icr(struct lapic *l, bool x2)
 			       "10.12.9)");
 		return;
 	}
-	if (m.mode == APIC_DM_FIXED && m.vector < 16) {
-		lapic_error(l, LAPIC_ESR_SEND_ILLEGAL_VECTOR);
-		apicbus_report(l->bus, &m, APIC_TO_NONE, false,
-			       "not sent: vectors 0-15 are illegal; the sender "
-			       "sets Send Illegal Vector in its ESR (SDM Vol. 3A "
-			       "10.5.3)");
-		return;
-	}
-	apicbus_send(l->bus, &m);
+	send_fixed_checked(l, &m);
 }
 
 static void self_ipi(struct lapic *l, uint8_t vector)
@@ -356,15 +363,7 @@ static void self_ipi(struct lapic *l, uint8_t vector)
 		.shorthand = APIC_SH_SELF, .x2 = true,
 		.from = (int)l->cfg.apic_id,
 	};
-	if (vector < 16) {
-		lapic_error(l, LAPIC_ESR_SEND_ILLEGAL_VECTOR);
-		apicbus_report(l->bus, &m, APIC_TO_NONE, false,
-			       "not sent: vectors 0-15 are illegal; the sender "
-			       "sets Send Illegal Vector in its ESR (SDM Vol. 3A "
-			       "10.5.3)");
-		return;
-	}
-	apicbus_send(l->bus, &m);
+	send_fixed_checked(l, &m);
 }
 
 /* ---- EOI (10.8.5) ---- */
