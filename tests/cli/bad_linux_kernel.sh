@@ -9,7 +9,7 @@
 build_bz() {
 	name=$1
 	shift
-	nasm -f bin "$@" -o "$dir/$name" "$lib/bzimage.asm" ||
+	nasm -f bin -I "$lib/" "$@" -o "$dir/$name" "$lib/bzimage.asm" ||
 		fail "cannot assemble $name"
 }
 

@@ -2,7 +2,7 @@
 # An initrd that cannot fit in RAM above the kernel: one line, status 1,
 # naming the file and suggesting more RAM. With more RAM it loads.
 . "$(dirname "$0")/lib/common.sh"
-nasm -f bin -o "$dir/bz" "$lib/bzimage.asm" || fail "cannot assemble"
+nasm -f bin -I "$lib/" -o "$dir/bz" "$lib/bzimage.asm" || fail "cannot assemble"
 # A newline first: the test kernel prints the initrd's first line.
 echo >"$dir/initrd.img"
 truncate -s 100M "$dir/initrd.img" || fail "truncate"

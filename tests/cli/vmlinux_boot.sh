@@ -5,7 +5,7 @@
 # with RSI = boot_params, whose type_of_loader is 0xff and whose
 # cmd_line_ptr points at the -append string.
 . "$(dirname "$0")/lib/common.sh"
-nasm -f elf64 -o "$dir/vmlinux.o" "$lib/vmlinux.asm" || fail "cannot assemble"
+nasm -f elf64 -I "$lib/" -o "$dir/vmlinux.o" "$lib/vmlinux.asm" || fail "cannot assemble"
 ld -m elf_x86_64 -nostdlib -static -Ttext=0x1000000 -e _start \
 	-o "$dir/vmlinux" "$dir/vmlinux.o" || fail "cannot link"
 run_sim -kernel "$dir/vmlinux" -m 64 -append "root=/dev/vda console=ttyS0" \

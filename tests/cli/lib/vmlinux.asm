@@ -6,6 +6,7 @@
 	bits 64
 COM1 equ 0x3f8
 COM1_LSR equ COM1 + 5
+LSR_THRE equ 0x20
 
 	section .text
 	global _start
@@ -43,50 +44,7 @@ _start:
 	cli
 	hlt
 
-putc:
-	push rdx
-	push rax
-	mov dx, COM1_LSR
-.wait:
-	in al, dx
-	test al, 0x20
-	jz .wait
-	pop rax
-	mov dx, COM1
-	out dx, al
-	pop rdx
-	ret
-
-puts:
-	lodsb
-	test al, al
-	jz .done
-	call putc
-	jmp puts
-.done:
-	ret
-
-; puthex: RAX as 0x + 8 hex digits (the low 32 bits).
-puthex:
-	mov rdx, rax
-	shl rdx, 32
-	mov al, '0'
-	call putc
-	mov al, 'x'
-	call putc
-	mov ecx, 8
-.digit:
-	rol rdx, 4
-	mov al, dl
-	and al, 0x0f
-	add al, '0'
-	cmp al, '9'
-	jbe .emit
-	add al, 'a' - '0' - 10
-.emit:
-	call putc
-	loop .digit
-	ret
+%include "serial64.inc"
 
 s_rip:		db "vmlinux rip=", 0
 s_rsi:		db " rsi=", 0
