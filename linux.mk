@@ -2,7 +2,9 @@
 #   make linux-guest   fetch the kernel, build the busybox initramfs
 #   make linux-boot    boot it with -smp 2 and -smp 4; /init must see the
 #                      CPUs and power off (tests/linux/boot.sh)
-#   make test-linux    the same as part of `make test`
+#   make test-linux    the same, and a shell on the serial console fed
+#                      from a file (tests/linux/shell.sh), as part of
+#                      `make test`
 LINUX_DIR := build/linux
 LINUX_GUEST := $(LINUX_DIR)/vmlinuz $(LINUX_DIR)/initrd.cpio.gz
 
@@ -23,3 +25,4 @@ test-linux: $(BIN) $(LINUX_GUEST)
 	@for n in 2 4; do \
 		$(HARNESS) $(TEST_PREFIX)linux/smp$$n \
 			sh tests/linux/boot.sh $(BIN) $$n; done
+	@$(HARNESS) $(TEST_PREFIX)linux/shell sh tests/linux/shell.sh $(BIN)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "frontend/options.h"
+#include "frontend/terminal.h"
 #include "platform/machine.h"
 #include "util/log.h"
 
@@ -45,9 +46,12 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_set_level(o.log_level);
+	if (o.machine.serial == MACHINE_SERIAL_STDIO && !o.info_devices)
+		o.machine.serial_in_fd = terminal_serial_input();
 
 	running = machine_create(&o.machine, err, sizeof(err));
 	if (!running) {
+		terminal_restore();
 		fprintf(stderr, "vmxsim: %s\n", err);
 		return 1;
 	}
@@ -58,6 +62,7 @@ int main(int argc, char **argv)
 	}
 	install_signals();
 	status = machine_run(running, &res);
+	terminal_restore();
 	if (res.end == MACHINE_END_STOPPED && stop_signal) {
 		status = 128 + stop_signal;
 		snprintf(res.message, sizeof(res.message),

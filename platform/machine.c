@@ -24,6 +24,7 @@
 #include "platform/lapic.h"
 #include "platform/pc_layout.h"
 #include "platform/pc.h"
+#include "platform/serial_in.h"
 #include "platform/pic.h"
 #include "platform/boot.h"
 #include "platform/uart.h"
@@ -54,6 +55,7 @@ struct machine {
 	bool serial_owned;
 	struct pc *pc;          /* the legacy devices (platform/pc.h) */
 	struct uart *com1;      /* the PC's COM1 */
+	struct serial_in *serial_in; /* COM1's input, or NULL */
 	struct debugport *debugport;
 
 	/* Set by devices and the bus while a CPU runs; looked at after each
@@ -72,6 +74,7 @@ void machine_config_init(struct machine_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->ram_bytes = MACHINE_DEFAULT_RAM;
 	cfg->serial = MACHINE_SERIAL_STDIO;
+	cfg->serial_in_fd = -1;
 	cfg->debugcon = MACHINE_DEBUGCON_STDERR;
 	cfg->block_cache = true;
 	cfg->ncpus = 1;
@@ -374,6 +377,12 @@ static int machine_add_devices(struct machine *m, char *err, size_t errlen)
 		return -1;
 	machine_connect_pic(m, pc_pic(m->pc));
 	m->com1 = pc_com1(m->pc);
+	if (m->cfg.serial_in_fd >= 0) {
+		m->serial_in = serial_in_create(m->cfg.serial_in_fd, m->com1,
+						m->clock, err, errlen);
+		if (!m->serial_in)
+			return -1;
+	}
 	m->debugport = debugport_create(m->io, machine_debugcon_stream(m),
 					machine_debug_exit, m, err, errlen);
 	if (!m->debugport)
@@ -570,6 +579,7 @@ void machine_destroy(struct machine *m)
 	}
 	ioapic_destroy(m->ioapic);
 	apicbus_destroy(m->apic_bus);
+	serial_in_destroy(m->serial_in);
 	pc_destroy(m->pc);
 	debugport_destroy(m->debugport);
 	if (m->serial_owned)
@@ -729,6 +739,8 @@ int machine_run(struct machine *m, struct machine_result *res)
 			machine_halted_forever(m);
 			break;
 		}
+		serial_in_idle(m->serial_in, clock_next_deadline(m->clock) -
+						     clock_now_ns(m->clock));
 		clock_advance_to(m->clock, clock_next_deadline(m->clock));
 		clock_run_due(m->clock);
 	}

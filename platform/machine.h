@@ -49,6 +49,8 @@ struct machine_config {
 	const char *initrd;      /* multiboot modules, QEMU syntax, or NULL */
 	enum machine_serial serial;
 	const char *serial_path; /* for MACHINE_SERIAL_FILE */
+	int serial_in_fd;        /* COM1's input (platform/serial_in.h);
+				    -1: none */
 	enum machine_debugcon debugcon;
 	bool block_cache;
 	unsigned ncpus;          /* -smp: 1 .. MACHINE_MAX_CPUS */

@@ -108,6 +108,10 @@ struct uart {
 	struct timer timeout;
 
 	bool irq_level;
+
+	/* The host side of the line (uart_set_line_source). */
+	void (*line_ready)(void *opaque);
+	void *line_opaque;
 };
 
 /* The modem inputs. In loopback the outputs are wired back to them
@@ -200,7 +204,7 @@ static void uart_update_irq(struct uart *u)
 
 /* One character time in ns at the current divisor and line control,
  * counted in half bits for the 1.5 stop bits of 5-bit words. */
-static uint64_t uart_char_ns(const struct uart *u)
+uint64_t uart_char_time_ns(const struct uart *u)
 {
 	unsigned data = 5 + (u->lcr & LCR_WLS);
 	unsigned half_bits = 2 * (1 + data + ((u->lcr & LCR_PEN) ? 1 : 0));
@@ -224,7 +228,7 @@ static void uart_restart_timeout(struct uart *u)
 		return;
 	if (u->fifo_on && u->rx_count)
 		timer_arm(&u->timeout, clock_now_ns(u->cfg.clock) +
-			  TIMEOUT_CHARS * uart_char_ns(u));
+			  TIMEOUT_CHARS * uart_char_time_ns(u));
 	else
 		timer_disarm(&u->timeout);
 }
@@ -275,6 +279,36 @@ static void uart_transmit(struct uart *u, uint8_t byte)
 	/* The byte moved on at once, so the holding register is empty again
 	 * and a THRE interrupt is due. */
 	u->thre_pending = true;
+}
+
+/* The host side sends while RTS is asserted (RTS/CTS flow control) and
+ * there is room, so host input never overruns; in loopback the line is
+ * disconnected from the receiver. */
+bool uart_line_ready(const struct uart *u)
+{
+	if ((u->mcr & MCR_LOOP) || !(u->mcr & MCR_RTS))
+		return false;
+	return u->fifo_on ? u->rx_count < RX_FIFO_SIZE : u->rx_count == 0;
+}
+
+void uart_line_receive(struct uart *u, uint8_t byte)
+{
+	uart_receive(u, byte);
+	uart_update_irq(u);
+}
+
+void uart_set_line_source(struct uart *u, void (*ready)(void *opaque),
+			  void *opaque)
+{
+	u->line_ready = ready;
+	u->line_opaque = opaque;
+}
+
+/* Tells the line's host side that the receiver may take a byte now. */
+static void uart_notify_line(struct uart *u)
+{
+	if (u->line_ready && uart_line_ready(u))
+		u->line_ready(u->line_opaque);
 }
 
 static uint8_t uart_read_reg(struct uart *u, unsigned reg)
@@ -389,6 +423,8 @@ static uint64_t uart_read(void *opaque, uint64_t offset, unsigned size)
 	(void)size;
 	v = uart_read_reg(u, (unsigned)offset);
 	uart_update_irq(u);
+	if (offset == UART_RBR)
+		uart_notify_line(u);
 	log_trace("uart", "%s: read reg %u = 0x%02x", u->name,
 		  (unsigned)offset, v);
 	return v;
@@ -404,6 +440,8 @@ static void uart_write(void *opaque, uint64_t offset, unsigned size,
 		  (unsigned)offset, (unsigned)(val & 0xff));
 	uart_write_reg(u, (unsigned)offset, (uint8_t)val);
 	uart_update_irq(u);
+	if (offset == UART_FCR || offset == UART_MCR)
+		uart_notify_line(u);
 }
 
 static const struct iomap_ops uart_ops = {

@@ -4,8 +4,9 @@
  * timeout, loopback (MCR bit 4) and the modem status lines.
  *
  * Transmitted bytes go to a host stream at once, so the transmitter is
- * always empty (THRE and TEMT read 1). Received bytes come only from
- * loopback so far: there is no host input yet.
+ * always empty (THRE and TEMT read 1). Received bytes come from loopback
+ * or from the line's host side (platform/serial_in.h), which honours
+ * RTS/CTS flow control.
  *
  * The interrupt line is wired as on a PC's serial port: INTR reaches the
  * board's line only while MCR bit 3 (OUT2) is set, and not in loopback,
@@ -13,6 +14,7 @@
 #ifndef PLATFORM_UART_H
 #define PLATFORM_UART_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -42,6 +44,18 @@ struct uart_config {
 struct uart *uart_create(const struct uart_config *cfg, char *err,
 			 size_t errlen);
 void uart_destroy(struct uart *u);
+
+/* The line's host side. uart_line_ready(): the receiver takes a byte
+ * now (RTS asserted, not in loopback, room in the FIFO or holding
+ * register); uart_line_receive() delivers one. uart_char_time_ns() is
+ * one character time at the programmed divisor and line control. The
+ * ready callback runs whenever the receiver may have become ready (RBR
+ * read, FCR or MCR written). */
+bool uart_line_ready(const struct uart *u);
+void uart_line_receive(struct uart *u, uint8_t byte);
+uint64_t uart_char_time_ns(const struct uart *u);
+void uart_set_line_source(struct uart *u, void (*ready)(void *opaque),
+			  void *opaque);
 
 /* Pushes buffered output to the host stream. */
 void uart_flush(struct uart *u);

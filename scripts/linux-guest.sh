@@ -14,7 +14,8 @@
 #   init: nproc=N                  what `nproc` says
 #   init: cpuinfo=N                "processor" lines in /proc/cpuinfo
 #   init: poweroff
-# and then runs `poweroff -f`.
+# and then runs `poweroff -f`; or, with vmxsim.shell on the kernel command
+# line, "init: shell" and then a busybox shell on the console.
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -107,13 +108,18 @@ rm -rf "$stage"
 mkdir -p "$stage"
 cat >"$stage/init" <<'EOF'
 #!/bin/busybox sh
-# vmxsim's test init: report the CPUs, then power off.
+# vmxsim's test init: report the CPUs, then power off; with vmxsim.shell
+# on the kernel command line, run a shell on the console instead.
 bb=/bin/busybox
 $bb mount -t proc proc /proc
 $bb mount -t sysfs sysfs /sys
 echo "init: start"
 echo "init: nproc=$($bb nproc)"
 echo "init: cpuinfo=$($bb grep -c '^processor' /proc/cpuinfo)"
+if $bb grep -q vmxsim.shell /proc/cmdline; then
+	echo "init: shell"
+	exec $bb sh
+fi
 echo "init: poweroff"
 exec $bb poweroff -f
 EOF

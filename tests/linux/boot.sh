@@ -10,22 +10,11 @@
 set -u
 sim=$1
 n=$2
-root=$(cd "$(dirname "$0")/../.." && pwd)
-kernel=${3:-$root/build/linux/vmlinuz}
-initrd=${4:-$root/build/linux/initrd.cpio.gz}
+what="linux-boot -smp $n"
+kernel_arg=${3:-}
+initrd_arg=${4:-}
+. "$(dirname "$0")/common.sh"
 log=$root/build/linux/boot-smp$n.log
-limit=${LINUX_TIMEOUT:-1800}
-bad=0
-
-fail() {
-	echo "linux-boot -smp $n: $*"
-	bad=1
-}
-
-if [ ! -f "$kernel" ] || [ ! -f "$initrd" ]; then
-	echo "linux-boot: no $kernel or $initrd; run scripts/linux-guest.sh"
-	exit 1
-fi
 echo "+ vmxsim -smp $n -m 512M -kernel $kernel -initrd $initrd" \
 	"-append console=ttyS0 -serial stdio -display none"
 # Line-buffered, so that the log can be watched while the guest runs.

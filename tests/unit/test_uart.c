@@ -123,6 +123,46 @@ static void test_loopback_and_overrun(void **state)
 	assert_int_equal(in8(MSR), 0xb4);
 }
 
+/* The line's host side: it may send only while RTS is asserted, not in
+ * loopback, and while the receiver has room; the ready callback runs when
+ * that may have changed. */
+static unsigned ready_calls;
+
+static void on_ready(void *opaque)
+{
+	(void)opaque;
+	ready_calls++;
+}
+
+static void test_line_flow_control(void **state)
+{
+	(void)state;
+	ready_calls = 0;
+	uart_set_line_source(uart, on_ready, NULL);
+	assert_false(uart_line_ready(uart));        /* RTS off at reset */
+	out8(MCR, 0x02);
+	assert_true(uart_line_ready(uart));
+	assert_int_equal(ready_calls, 1);
+	uart_line_receive(uart, 'x');
+	assert_false(uart_line_ready(uart));        /* holding register full */
+	assert_int_equal(in8(THR), 'x');
+	assert_true(uart_line_ready(uart));
+	assert_int_equal(ready_calls, 2);            /* the read made room */
+	out8(FCR, 0x01);
+	for (int i = 0; i < 16; i++) {
+		assert_true(uart_line_ready(uart));
+		uart_line_receive(uart, (uint8_t)('a' + i));
+	}
+	assert_false(uart_line_ready(uart));        /* FIFO full */
+	assert_int_equal(in8(LSR) & 0x02, 0);        /* and no overrun */
+	out8(MCR, 0x12);                             /* loopback */
+	in8(THR);
+	assert_false(uart_line_ready(uart));
+	/* At 115200 baud, 8N1: 10 bits of 8.68 us. */
+	assert_int_equal(uart_char_time_ns(uart), 86805);
+	uart_set_line_source(uart, NULL, NULL);
+}
+
 /* FCR bits 7:6: the receiver's RDA interrupt waits for 1, 4, 8 or 14
  * bytes. */
 static void test_trigger_levels(void **state)
@@ -218,6 +258,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_reset_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loopback_and_overrun, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_line_flow_control, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trigger_levels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_character_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_priorities, setup, teardown),
