@@ -124,6 +124,36 @@ static void wf_sincos(struct fp_wf r, struct fp_wf *s, struct fp_wf *c)
 	*c = sum;
 }
 
+/* tan(r), or cot(r) if cot, for 0 < |r| < 2^-16, by their series. The
+ * quotient of sine and cosine, both truncated, can land on either side
+ * of a value exact in 64 bits, which is just what tan(r) ~ r and
+ * cot(r) ~ 1/r are near: the series keep the tail's direction. */
+static struct fp_wf wf_tan_small(struct fp_wf r, bool cot)
+{
+	/* tan: r + r^3/3 + 2r^5/15 + 17r^7/315 + 62r^9/2835;
+	 * cot: 1/r - r/3 - r^3/45 - 2r^5/945 - r^7/4725 - 2r^9/93555.
+	 * With r^2 < 2^-32, the next terms are below 2^-150 of the sum. */
+	static const uint64_t tan_c[][2] = {
+		{ 1, 3 }, { 2, 15 }, { 17, 315 }, { 62, 2835 },
+	};
+	static const uint64_t cot_c[][2] = {
+		{ 1, 3 }, { 1, 45 }, { 2, 945 }, { 1, 4725 }, { 2, 93555 },
+	};
+	const uint64_t (*c)[2] = cot ? cot_c : tan_c;
+	unsigned n = cot ? 5 : 4;
+	struct fp_wf r2 = fp_wf_mul(r, r);
+	struct fp_wf sum = cot ? fp_wf_div(WF_ONE, r) : r;
+	struct fp_wf pw = cot ? r : fp_wf_mul(r, r2);
+	for (unsigned k = 0; k < n; k++) {
+		struct fp_wf term = fp_wf_div_u64(
+			fp_wf_mul(pw, fp_wf_from_int((int64_t)c[k][0])),
+			c[k][1]);
+		sum = cot ? fp_wf_sub(sum, term) : fp_wf_add(sum, term);
+		pw = fp_wf_mul(pw, r2);
+	}
+	return sum;
+}
+
 /* ---- Argument reduction ---- */
 
 /* |x| = m * 2^(e - 63): the quadrant k (mod 4) and the remainder
@@ -475,9 +505,22 @@ bool fp_f80_tan(struct fp_env *env, struct f80 a, struct f80 *r)
 	bool in_range;
 	if (trig_special(env, a, r, &c, &in_range))
 		return in_range;
-	struct fp_wf s, cw;
-	trig_eval(a, &s, &cw);
-	*r = fp_wf_round80(env, fp_wf_div(s, cw));
+	struct fp_num x = fp_unpack80(a);
+	unsigned q;
+	struct fp_wf t, rem = reduce(x.sig, x.exp, &q);
+	/* tan(r + q * p/2) is tan(r) for even q, -cot(r) for odd. */
+	if (!fp_wf_is_zero(rem) && rem.exp < -16) {
+		t = wf_tan_small(rem, q & 1);
+	} else {
+		struct fp_wf sr, cr;
+		wf_sincos(rem, &sr, &cr);
+		t = (q & 1) ? fp_wf_div(cr, sr) : fp_wf_div(sr, cr);
+	}
+	if (q & 1)
+		t.sign = !t.sign;
+	if (x.sign)
+		t.sign = !t.sign;
+	*r = fp_wf_round80(env, t);
 	return true;
 }
 

@@ -84,7 +84,10 @@ struct fp_wf fp_wf_add(struct fp_wf a, struct fp_wf b)
 	fp_u128 x = a.m >> 1, y = (b.m >> 1) >> d;
 	if (a.sign == b.sign)
 		return norm(a.sign, a.exp + 1, x + y);
-	return norm(a.sign, a.exp + 1, x - y);
+	/* Bits of b shifted out would make the difference too large:
+	 * take one more away, so that it too is truncated. */
+	bool lost = (b.m & (((fp_u128)2 << d) - 1)) != 0;
+	return norm(a.sign, a.exp + 1, x - y - lost);
 }
 
 struct fp_wf fp_wf_sub(struct fp_wf a, struct fp_wf b)

@@ -3,8 +3,10 @@
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -e
 
+# python3-mpmath computes the correctly rounded references of the x87
+# transcendental test (tests/unit/fp_trans_ref.py).
 PACKAGES="build-essential pkg-config libsdl2-dev libreadline-dev liblua5.4-dev \
-libcmocka-dev nasm libzydis-dev"
+libcmocka-dev nasm libzydis-dev python3 python3-mpmath"
 
 # Extra packages callers may ask for (e.g. the benchmark's reference QEMU).
 PACKAGES="$PACKAGES $*"

@@ -66,3 +66,14 @@ test-lint:
 # Every instruction of every ELF file's .text, not just the CI sample.
 decode-all: $(BUILD)/tests/decode_oracle
 	$(BUILD)/tests/decode_oracle --all
+
+# The x87 transcendental test's references: exact results rounded in each
+# rounding mode, computed with mpmath (Debian's python3-mpmath, which
+# scripts/deps.sh installs) when the test is built.
+FP_TRANS_REF := $(BUILD)/gen/fp_trans_ref.inc
+FP_TRANS_REF_CASES ?= 2500
+$(FP_TRANS_REF): tests/unit/fp_trans_ref.py | deps
+	@mkdir -p $(dir $@)
+	/usr/bin/python3 $< $@.tmp $(FP_TRANS_REF_CASES) && mv $@.tmp $@
+$(BUILD)/tests/test_fp_trans: $(FP_TRANS_REF)
+$(BUILD)/tests/test_fp_trans: CFLAGS += -I$(BUILD)/gen

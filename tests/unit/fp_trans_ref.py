@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Writes tests/unit/fp_trans_ref.inc: x87 transcendental results computed
-with mpmath at 400 bits and rounded to nearest-even 64-bit significands,
-the reference that tests/unit/test_fp_trans.c holds cpu/fp_trans.c to.
-Run from the repository root: python3 tests/unit/fp_trans_ref.py"""
+"""Writes the reference that tests/unit/test_fp_trans.c holds
+cpu/fp_trans.c to: x87 transcendental results computed with mpmath at 400
+bits and rounded to 64-bit significands in each of the four rounding
+modes, with C1 (set when the rounded magnitude exceeds the exact one).
+    fp_trans_ref.py OUTPUT [CASES_PER_FUNCTION]
+The build runs it (tests/tests.mk) with Debian's python3-mpmath."""
 import random
-from mpmath import mp, mpf, pi, sin, cos, tan, atan2, log, expm1, log1p, floor, nint
+import sys
+from mpmath import mp, mpf, sin, cos, atan2, log, expm1, log1p, floor, nint
 
 mp.prec = 400
 BIAS = 16383
@@ -15,28 +18,38 @@ def value(se, sig):
     return s * mpf(sig) * mpf(2) ** ((se & 0x7fff) - BIAS - 63)
 
 
-def to_f80(x):
-    """Round x to nearest-even with a 64-bit significand."""
+# x87 rounding control (FCW bits 11:10).
+RC_NEAREST, RC_DOWN, RC_UP, RC_ZERO = range(4)
+
+
+def to_f80(x, rc=RC_NEAREST):
+    """Round x with a 64-bit significand; returns (sign_exp, sig, c1)."""
     if x == 0:
-        return (0x8000 if x < 0 else 0, 0)
+        return (0x8000 if x < 0 else 0, 0, 0)
     sign = 0x8000 if x < 0 else 0
-    x = abs(x)
-    e = int(floor(mp.log(x, 2)))
+    a = abs(x)
+    e = int(floor(mp.log(a, 2)))
     # make 2^63 <= m < 2^64
-    while x / mpf(2) ** (e - 63) >= mpf(2) ** 64:
+    while a / mpf(2) ** (e - 63) >= mpf(2) ** 64:
         e += 1
-    while x / mpf(2) ** (e - 63) < mpf(2) ** 63:
+    while a / mpf(2) ** (e - 63) < mpf(2) ** 63:
         e -= 1
-    m = x / mpf(2) ** (e - 63)
+    m = a / mpf(2) ** (e - 63)
     i = int(floor(m))
     frac = m - i
-    if frac > 0.5 or (frac == 0.5 and i & 1):
-        i += 1
+    up = False
+    if frac:
+        if rc == RC_NEAREST:
+            up = frac > 0.5 or (frac == 0.5 and i & 1)
+        elif rc != RC_ZERO:
+            up = (rc == RC_UP) == (sign == 0)
+        if up:
+            i += 1
     if i == 2 ** 64:
         i //= 2
         e += 1
     assert 1 <= e + BIAS <= 0x7ffe
-    return (sign | (e + BIAS), i)
+    return (sign | (e + BIAS), i, int(up))
 
 
 def rand_f80(rng, emin, emax, neg=True):
@@ -47,23 +60,25 @@ def rand_f80(rng, emin, emax, neg=True):
 
 
 def main():
+    out_path = sys.argv[1]
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 40
     rng = random.Random(20240531)
     rows = []
 
-    def add(fn, x, y, r):
-        rows.append((fn, x, y, to_f80(r)))
+    def add(fn, x, y, r, c1_from=None):
+        rows.append((fn, x, y, r, r if c1_from is None else c1_from))
 
-    for _ in range(40):
-        x = rand_f80(rng, -70, -1)
+    for i in range(n):
+        x = rand_f80(rng, -70 if i % 8 else -90, -1)
         add("f2xm1", x, (0, 0), expm1(value(*x) * log(2)))
-    for _ in range(40):
+    for _ in range(n):
         x = rand_f80(rng, -200, 200, neg=False)
         y = rand_f80(rng, -5, 5)
         if x == (BIAS, 1 << 63):
             continue
         add("fyl2x", x, y, value(*y) * log(value(*x), 2))
-    for _ in range(40):
-        x = rand_f80(rng, -70, -3)
+    for i in range(n):
+        x = rand_f80(rng, -70 if i % 8 else -90, -3)
         y = rand_f80(rng, -5, 5)
         add("fyl2xp1", x, y, value(*y) * log1p(value(*x)) / log(2))
     # The x87 trigonometric instructions reduce with p, the 66-bit pi of
@@ -80,27 +95,45 @@ def main():
             return {"sin": sk, "cos": ck, "tan": sk / ck}[f]
         return g
 
-    for fn, f in (("fsin", reduced("sin")), ("fcos", reduced("cos")),
-                  ("fptan", reduced("tan")), ("fsincos_cos", reduced("cos"))):
-        for _ in range(30):
-            x = rand_f80(rng, -30, 62)
-            add(fn, x, (0, 0), f(value(*x)))
-        # Near multiples of p/2, where the reduction must be exact.
-        for _ in range(10):
+    def trig_args():
+        xs = [rand_f80(rng, -30, 62) for _ in range(n - n // 4 - n // 8)]
+        # Tiny arguments, where the result is the argument (or 1) but
+        # for a tail far below the last place.
+        xs += [rand_f80(rng, -90, -31) for _ in range(n // 8)]
+        # Near multiples of p/2, where the reduction must be exact, and
+        # the tangent's poles.
+        for _ in range(n // 4):
             k = rng.getrandbits(rng.randint(1, 60)) | 1
-            x = to_f80(k * p / 2)
+            x = to_f80(k * p / 2)[:2]
+            xs.append((x[0], x[1] + rng.randint(-2, 2)))
+        return xs
+
+    for fn, f in (("fsin", reduced("sin")), ("fcos", reduced("cos")),
+                  ("fptan", reduced("tan"))):
+        for x in trig_args():
             add(fn, x, (0, 0), f(value(*x)))
-    for _ in range(40):
+    # FSINCOS: the cosine, with C1 from the sine's rounding (as the
+    # host reports it).
+    for x in trig_args():
+        add("fsincos_cos", x, (0, 0), reduced("cos")(value(*x)),
+            reduced("sin")(value(*x)))
+    for i in range(n):
         x = rand_f80(rng, -30, 30)
-        y = rand_f80(rng, -30, 30)
+        # Some quotients y/x far below one: atan(t) is t but for a tail.
+        y = rand_f80(rng, -30, 30) if i % 8 else \
+            (x[0] - rng.randint(40, 90), x[1] if i % 16 else rng.getrandbits(64) | 1 << 63)
         add("fpatan", x, y, atan2(value(*y), value(*x)))
 
-    with open("tests/unit/fp_trans_ref.inc", "w") as out:
-        out.write("/* Generated by tests/unit/fp_trans_ref.py (mpmath, 400 bits,\n"
-                  " * rounded to nearest even): function, ST(0), ST(1), result. */\n")
-        for fn, x, y, r in rows:
-            out.write('{ "%s", V(%04x, 0x%016x), V(%04x, 0x%016x), V(%04x, 0x%016x) },\n'
-                      % (fn, x[0], x[1], y[0], y[1], r[0], r[1]))
+    with open(out_path, "w") as out:
+        out.write("/* Generated by tests/unit/fp_trans_ref.py (mpmath, 400 bits):\n"
+                  " * function, ST(0), ST(1), rounding control, result, C1. */\n")
+        for fn, x, y, exact, c1_of in rows:
+            for rc in range(4):
+                r = to_f80(exact, rc)
+                c1 = to_f80(c1_of, rc)[2]
+                out.write('{ "%s", V(%04x, 0x%016x), V(%04x, 0x%016x), %d, '
+                          'V(%04x, 0x%016x), %d },\n'
+                          % (fn, x[0], x[1], y[0], y[1], rc, r[0], r[1], c1))
 
 
 main()
