@@ -64,6 +64,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB) | deps
 
 include roms/roms.mk
 include tests/tests.mk
+include tests/fuzz/fuzz.mk
 -include bench.mk
 -include linux.mk
 

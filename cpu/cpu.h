@@ -103,7 +103,8 @@ bool cpu_sipi(struct cpu *c, uint8_t vector);
  * at most n more instructions, e.g. when a device arms a timer that is
  * due before the slice would end. */
 void cpu_limit_budget(struct cpu *c, uint64_t n);
-/* The retired-instruction counter itself, for the machine's clock. */
+/* The instruction counter itself (cpu_icount()), for the machine's
+ * clock. */
 const uint64_t *cpu_icount_counter(const struct cpu *c);
 /* The time-stamp counter as RDTSC reads it now, and its rate in Hz. */
 uint64_t cpu_tsc(const struct cpu *c);
@@ -113,7 +114,9 @@ uint64_t cpu_tsc_hz(const struct cpu *c);
  * handlers run either way. */
 void cpu_set_block_cache(struct cpu *c, bool enabled);
 
-/* Retired instructions since reset. */
+/* Instructions retired since reset, with each delivered exception
+ * counted as one: the clock and the budget advance while a handler
+ * faults again and again without retiring anything. */
 uint64_t cpu_icount(const struct cpu *c);
 
 /* State access for loaders, the CLI and scripts. */

@@ -293,6 +293,11 @@ static enum deny deny_rule(const struct cpu *c, const struct paging_walk *w,
 			   unsigned acc)
 {
 	bool user = acc & ACC_USER;
+	/* Access rights come from paging-structure entries (SDM Vol. 3A
+	 * 4.6): without paging no address is a user-mode one, and SMEP,
+	 * SMAP and protection keys refuse nothing, whatever CR4 says. */
+	if (paging_mode(c) == PAGING_OFF)
+		return DENY_NONE;
 	if (acc & ACC_FETCH) {
 		if (user && !w->user)
 			return DENY_US;

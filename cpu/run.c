@@ -17,9 +17,15 @@
 #include "cpu/state.h"
 #include "util/log.h"
 
+/* The instruction pointer's width as it advances from one instruction
+ * to the next. Outside 64-bit mode that is EIP, in 16-bit code too: a
+ * 386 or later does not wrap IP at 64 KiB like an 8086, it goes on at
+ * 10000h, which the CS limit check then refuses (#GP) or, in a segment
+ * with a larger limit, fetches. Branches with a 16-bit operand size
+ * truncate their targets themselves (SDM Vol. 2A JMP, Jcc, CALL). */
 static uint64_t rip_mask(unsigned code_size)
 {
-	return code_size == 8 ? ~0ull : code_size == 4 ? 0xffffffffull : 0xffff;
+	return code_size == 8 ? ~0ull : 0xffffffffull;
 }
 
 /* Linear address of c->rip and how many bytes may be fetched from it
@@ -159,6 +165,8 @@ static void step_block(struct cpu *c)
 	uint64_t la = fetch_linear(c, code_size, &avail);
 	uint32_t key = code_size | (c->cpl == 3) << 4;
 	unsigned limit = 4096;
+	/* A block ends before the CS limit (at most 4 GiB - 1, so EIP
+	 * cannot wrap inside a block either). */
 	if (code_size != 8 && (uint64_t)c->seg[SEG_CS].limit - c->rip + 1 < 4096)
 		limit = (unsigned)(c->seg[SEG_CS].limit - c->rip + 1);
 
@@ -350,6 +358,11 @@ static enum cpu_stop run_loop(struct cpu *c, uint64_t budget)
 		 * instruction; deliver it (or shut down). */
 		log_fault(c);
 		intr_deliver_fault(c);
+		/* A delivered exception takes time like an instruction: a
+		 * handler that faults again at once must not stop the clock,
+		 * the budget and with them timers, the other CPUs and a stop
+		 * request (icount counts it). */
+		c->icount++;
 		if (c->shut_down) {
 			c->fault_env = outer;
 			return CPU_STOP_SHUTDOWN;

@@ -126,7 +126,8 @@ struct cpu {
 	struct lazy_flags lf;
 	uint32_t attention;
 	int cpl;
-	uint64_t icount;     /* retired instructions */
+	uint64_t icount;     /* retired instructions and delivered
+				exceptions (cpu/run.c) */
 	uint64_t icount_limit;
 
 	struct seg seg[SEG_COUNT];

@@ -23,8 +23,9 @@ static int boot_linux(struct ram *ram, struct code_cache *cc,
 	size_t isize = 0;
 	int rc;
 
-	if (cfg->initrd && loader_read_file("initrd", cfg->initrd, &initrd,
-					    &isize, err, errlen) != 0)
+	if (cfg->initrd && loader_read_file_ram("initrd", cfg->initrd, ram,
+						&initrd, &isize, err,
+						errlen) != 0)
 		return -1;
 	rc = linuxboot_load(ram, cc, &lc, kernel, ksize, initrd, isize,
 			    &boot->linuxboot, err, errlen);

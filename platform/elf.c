@@ -3,6 +3,7 @@
 #include "platform/elf.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* e_ident (System V ABI, "ELF Identification"). */
@@ -184,4 +185,70 @@ int elf_phdr(const struct elf_file *e, unsigned i, struct elf_phdr *ph,
 		return -1;
 	}
 	return 0;
+}
+
+/* A loadable segment's physical range, for the overlap check. */
+struct elf_range {
+	uint64_t start, end;    /* end exclusive; 0 when it ends at 2^64 */
+	unsigned index;
+};
+
+static int elf_range_cmp(const void *a, const void *b)
+{
+	const struct elf_range *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+int elf_check_segments(const struct elf_file *e, char *err, size_t errlen)
+{
+	struct elf_range *r;
+	struct elf_phdr ph;
+	unsigned n = 0, last = 0;
+	int rc = 0;
+
+	if (e->phnum == 0)
+		return 0;
+	r = malloc(e->phnum * sizeof(*r));
+	if (!r) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (unsigned i = 0; i < e->phnum; i++) {
+		if (elf_phdr(e, i, &ph, err, errlen) != 0) {
+			free(r);
+			return -1;
+		}
+		if (ph.type != ELF_PT_LOAD || ph.memsz == 0)
+			continue;
+		/* elf_phdr checked that the range does not wrap. */
+		r[n++] = (struct elf_range){ ph.paddr, ph.paddr + ph.memsz, i };
+	}
+	qsort(r, n, sizeof(*r), elf_range_cmp);
+	/* Sorted by start, a segment overlaps an earlier one exactly when
+	 * it starts below the furthest end so far. */
+	for (unsigned i = 1; i < n; i++) {
+		bool last_to_top = r[last].end == 0;
+
+		if (last_to_top || r[i].start < r[last].end) {
+			unsigned a = r[last].index < r[i].index ? last : i;
+			unsigned b = a == i ? last : i;
+
+			snprintf(err, errlen, "ELF segments %u (0x%llx-0x%llx) "
+				 "and %u (0x%llx-0x%llx) overlap in physical "
+				 "memory", r[a].index,
+				 (unsigned long long)r[a].start,
+				 (unsigned long long)(r[a].end - 1),
+				 r[b].index, (unsigned long long)r[b].start,
+				 (unsigned long long)(r[b].end - 1));
+			rc = -1;
+			break;
+		}
+		if (r[i].end == 0 || r[i].end > r[last].end)
+			last = i;
+	}
+	free(r);
+	return rc;
 }

@@ -52,4 +52,11 @@ int elf_parse(struct elf_file *e, const uint8_t *data, size_t size,
 int elf_phdr(const struct elf_file *e, unsigned i, struct elf_phdr *ph,
 	     char *err, size_t errlen);
 
+/* Reads every program header (as elf_phdr does) and checks that the
+ * PT_LOAD segments do not overlap in physical memory: bytes that two
+ * segments claim have no defined value, and a file of many overlapping
+ * segments would cost a loader time far beyond its size. Returns 0, or
+ * -1 with a message naming the header(s). */
+int elf_check_segments(const struct elf_file *e, char *err, size_t errlen);
+
 #endif

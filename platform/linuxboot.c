@@ -112,16 +112,20 @@ static int lb_check_kernel_range(struct lb *l)
 static int lb_load_bzimage(struct lb *l, const uint8_t *k, size_t n)
 {
 	struct linuxboot_boot *b = l->boot;
-	unsigned setup_sects, hdr_end;
+	unsigned setup_sects, hdr_end, hdr_min;
 	uint64_t setup_size, pm_size, load, need;
 	uint32_t align, init_size = 0;
 	uint16_t xloadflags = 0;
 	char what[300];
 
-	if (n < LH_JUMP + 2 || le16_get(k + LH_BOOT_FLAG) != LINUX_BOOT_FLAG)
+	if (le16_get(k + LH_BOOT_FLAG) != LINUX_BOOT_FLAG)
 		return lb_fail(l, "has the Linux \"HdrS\" signature but no boot "
 			       "flag 0x%x at 0x%x", LINUX_BOOT_FLAG,
 			       LH_BOOT_FLAG);
+	if (n < LH_VERSION + 2)
+		return lb_fail(l, "has a truncated setup header (the file "
+			       "ends at 0x%zx, before the protocol version at "
+			       "0x%x)", n, LH_VERSION);
 	b->version = le16_get(k + LH_VERSION);
 	if (b->version < LINUX_MIN_VERSION)
 		return lb_fail(l, "uses Linux boot protocol %u.%02u, which is "
@@ -131,10 +135,16 @@ static int lb_load_bzimage(struct lb *l, const uint8_t *k, size_t n)
 			       LINUX_MIN_VERSION & 0xff);
 	/* The header ends at 0x202 plus the jump's displacement byte. */
 	hdr_end = LH_HEADER + k[LH_JUMP + 1];
-	if (hdr_end > n || hdr_end < (b->version >= 0x020a ?
-				       LH_INIT_SIZE + 4u : LH_CMDLINE_SIZE + 4u))
-		return lb_fail(l, "has a truncated setup header (protocol "
-			       "%u.%02u)", b->version >> 8, b->version & 0xff);
+	hdr_min = b->version >= 0x020a ? LH_INIT_SIZE + 4u :
+					  LH_CMDLINE_SIZE + 4u;
+	if (hdr_end > n)
+		return lb_fail(l, "has a truncated setup header (it ends at "
+			       "0x%x, the file at 0x%zx)", hdr_end, n);
+	if (hdr_end < hdr_min)
+		return lb_fail(l, "has a setup header that ends at 0x%x (jump "
+			       "at 0x%x), too short for boot protocol %u.%02u, "
+			       "whose header ends at 0x%x", hdr_end, LH_JUMP,
+			       b->version >> 8, b->version & 0xff, hdr_min);
 	if (!(k[LH_LOADFLAGS] & LINUX_LOADED_HIGH))
 		return lb_fail(l, "is a zImage (loaded below 1 MiB); only "
 			       "bzImage kernels can be booted");
@@ -161,13 +171,25 @@ static int lb_load_bzimage(struct lb *l, const uint8_t *k, size_t n)
 	 * is already. */
 	load = LINUX_DEFAULT_LOAD;
 	if (b->version >= 0x020a) {
-		load = le64_get(k + LH_PREF_ADDRESS);
+		uint64_t pref = le64_get(k + LH_PREF_ADDRESS);
+
 		init_size = le32_get(k + LH_INIT_SIZE);
 		align = le32_get(k + LH_KERNEL_ALIGNMENT);
-		if (k[LH_RELOCATABLE_KERNEL] && align && !(align & (align - 1)))
+		/* pref_address counts "if nonzero"; a relocatable kernel
+		 * without one goes where older ones went. */
+		if (pref || !k[LH_RELOCATABLE_KERNEL])
+			load = pref;
+		if (k[LH_RELOCATABLE_KERNEL] && align &&
+		    !(align & (align - 1)) && load < IDENTITY_LIMIT)
 			load = (load + align - 1) & ~(uint64_t)(align - 1);
 	}
 	need = init_size > pm_size ? init_size : pm_size;
+	if (load >= IDENTITY_LIMIT || need > IDENTITY_LIMIT - load)
+		return lb_fail(l, "wants 0x%llx bytes at 0x%llx%s, beyond the "
+			       "first 4 GiB that the loader maps for it",
+			       (unsigned long long)need,
+			       (unsigned long long)load,
+			       b->version >= 0x020a ? " (pref_address)" : "");
 	if (b->version >= 0x020c)
 		xloadflags = le16_get(k + LH_XLOADFLAGS);
 
@@ -210,7 +232,8 @@ static int lb_load_vmlinux(struct lb *l, const uint8_t *k, size_t n)
 	bool entry_found = false;
 	char msg[256], what[300];
 
-	if (elf_parse(&e, k, n, msg, sizeof(msg)) != 0)
+	if (elf_parse(&e, k, n, msg, sizeof(msg)) != 0 ||
+	    elf_check_segments(&e, msg, sizeof(msg)) != 0)
 		return lb_fail(l, "is not a loadable ELF vmlinux: %s", msg);
 	for (unsigned i = 0; i < e.phnum; i++) {
 		if (elf_phdr(&e, i, &ph, msg, sizeof(msg)) != 0)
@@ -218,6 +241,13 @@ static int lb_load_vmlinux(struct lb *l, const uint8_t *k, size_t n)
 				       msg);
 		if (ph.type != ELF_PT_LOAD || ph.memsz == 0)
 			continue;
+		if (ph.paddr + (ph.memsz - 1) >= IDENTITY_LIMIT)
+			return lb_fail(l, "has ELF segment %u at 0x%llx-0x%llx, "
+				       "beyond the first 4 GiB that the loader "
+				       "maps for it", i,
+				       (unsigned long long)ph.paddr,
+				       (unsigned long long)(ph.paddr +
+							    ph.memsz - 1));
 		loads++;
 		if (ph.paddr < lo)
 			lo = ph.paddr;
@@ -295,11 +325,21 @@ static int lb_initrd(struct lb *l, const uint8_t *data, size_t size)
 {
 	struct linuxboot_boot *b = l->boot;
 	uint64_t top = ram_low_end(l->ld.ram), start;
+	bool capped = top > (uint64_t)l->initrd_max + 1;
 	char what[300], sz[32];
 
-	if (top > (uint64_t)l->initrd_max + 1)
+	if (capped)
 		top = (uint64_t)l->initrd_max + 1;
 	start = size <= top ? (top - size) & ~(LINUXBOOT_INITRD_ALIGN - 1) : 0;
+	if (capped && (size > top || start < b->kernel_end)) {
+		/* More RAM would not help: the kernel's limit is the
+		 * problem (boot.rst, initrd_addr_max). */
+		snprintf(l->ld.err, l->ld.errlen, "initrd '%s' (%zu bytes) does "
+			 "not fit between the kernel's end 0x%llx and its "
+			 "initrd_addr_max 0x%x", l->cfg->initrd, size,
+			 (unsigned long long)b->kernel_end, l->initrd_max);
+		return -1;
+	}
 	if (size > top || start < b->kernel_end) {
 		snprintf(l->ld.err, l->ld.errlen, "initrd '%s' (%zu bytes) does "
 			 "not fit in %s of RAM between the kernel's end 0x%llx "

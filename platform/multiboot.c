@@ -216,6 +216,10 @@ static int mb_load_elf(struct mb_loader *l, const uint8_t *data,
 			 "executable", k, e.type);
 		return -1;
 	}
+	if (elf_check_segments(&e, msg, sizeof(msg)) != 0) {
+		snprintf(l->err, l->errlen, "kernel '%s': %s", k, msg);
+		return -1;
+	}
 	entry_pa = e.entry;
 	for (unsigned i = 0; i < e.phnum; i++) {
 		if (elf_phdr(&e, i, &ph, msg, sizeof(msg)) != 0) {
@@ -224,6 +228,16 @@ static int mb_load_elf(struct mb_loader *l, const uint8_t *data,
 		}
 		if (ph.type != ELF_PT_LOAD || ph.memsz == 0)
 			continue;
+		/* The kernel is loaded, and runs, in 32-bit physical
+		 * memory (spec 3.2). */
+		if (ph.paddr + (ph.memsz - 1) > UINT32_MAX) {
+			snprintf(l->err, l->errlen, "kernel '%s' segment %u "
+				 "(0x%llx-0x%llx) is outside RAM below 4 GiB, "
+				 "where multiboot loads kernels", k, i,
+				 (unsigned long long)ph.paddr,
+				 (unsigned long long)(ph.paddr + ph.memsz - 1));
+			return -1;
+		}
 		snprintf(what, sizeof(what), "kernel '%s' segment %u", k, i);
 		if (mb_place(l, ph.paddr, data + ph.offset, ph.filesz,
 			     ph.memsz, what))
@@ -334,27 +348,34 @@ static int load_modules(struct mb_loader *l, struct mb_module *mods,
 {
 	for (unsigned i = 0; i < n; i++) {
 		char path[4096], what[4200];
-		char *space;
+		size_t len = strcspn(mods[i].spec, " ");
 
 		/* The file name ends at the first space; the whole entry
-		 * is the module's command line (QEMU's convention). */
-		snprintf(path, sizeof(path), "%s", mods[i].spec);
-		space = strchr(path, ' ');
-		if (space)
-			*space = '\0';
-		if (loader_read_file("module", path, &mods[i].data,
-				     &mods[i].size, l->err, l->errlen) != 0)
+		 * is the module's command line (QEMU's convention). A
+		 * name cut to fit would open some other file. */
+		if (len >= sizeof(path)) {
+			snprintf(l->err, l->errlen, "-initrd: the file name of "
+				 "module %u is %zu bytes long; the limit is %zu",
+				 i + 1, len, sizeof(path) - 1);
+			return -1;
+		}
+		memcpy(path, mods[i].spec, len);
+		path[len] = '\0';
+		if (loader_read_file_ram("module", path, l->ld.ram,
+					 &mods[i].data, &mods[i].size, l->err,
+					 l->errlen) != 0)
 			return -1;
 		mods[i].start = mb_next_free(*cursor, mods[i].size);
-		snprintf(what, sizeof(what), "module '%s'", path);
-		if (mb_place(l, mods[i].start, mods[i].data, mods[i].size,
-			     mods[i].size, what))
-			return -1;
+		/* Module addresses are 32-bit (spec 3.3). */
 		if (mods[i].start + mods[i].size > UINT32_MAX) {
 			snprintf(l->err, l->errlen, "module '%s' would be "
 				 "loaded above 4 GiB", path);
 			return -1;
 		}
+		snprintf(what, sizeof(what), "module '%s'", path);
+		if (mb_place(l, mods[i].start, mods[i].data, mods[i].size,
+			     mods[i].size, what))
+			return -1;
 		*cursor = mods[i].start + mods[i].size;
 		log_debug("multiboot", "module %u '%s': 0x%llx-0x%llx", i,
 			  mods[i].spec, (unsigned long long)mods[i].start,

@@ -31,7 +31,7 @@ test: all
 	@rm -rf $(RESULTS) $(RESULTS).d
 	@$(MAKE) --no-print-directory test-unit test-guest test-cli test-diff test-lint \
 		test-linux
-	@$(MAKE) --no-print-directory SAN=1 TEST_PREFIX=san/ test-unit test-guest
+	@$(MAKE) --no-print-directory SAN=1 TEST_PREFIX=san/ test-unit test-guest test-fuzz
 	@sh tests/summary.sh $(RESULTS)
 
 test-unit: $(UNIT_BIN)

@@ -36,12 +36,10 @@ done
 # flags: memory, cmdline, mods, mmap, boot loader name.
 expect_line "flags=$(hex $(((1 << 0) | (1 << 2) | (1 << 3) | (1 << 6) | (1 << 9))))"
 
-if command -v qemu-system-x86_64 >/dev/null 2>&1; then
-	# QEMU's loader is the oracle for the command line and the modules.
-	timeout 60 qemu-system-x86_64 -accel tcg -kernel mbinfo.elf \
-		-append "console=ttyS0 x=1" -initrd "m1.txt arg1 arg2,m,,2.bin" \
-		-m 256 -display none -serial "file:$dir/qemu.txt" -no-reboot \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 >/dev/null 2>&1
+# QEMU's loader is the oracle for the command line and the modules.
+if run_qemu -kernel mbinfo.elf -append "console=ttyS0 x=1" \
+	-initrd "m1.txt arg1 arg2,m,,2.bin" -m 256 \
+	-serial "file:$dir/qemu.txt"; then
 	for k in cmdline mods; do
 		a=$(grep "^$k=" "$out")
 		b=$(grep "^$k=" qemu.txt)

@@ -749,6 +749,55 @@ static void test_phys(void **state)
 	assert_int_equal(phys_read(c, 0x1ffe, 4), 0x11223344);
 }
 
+/* A misaligned access in linear page 0 goes through the page tables
+ * whatever TLB entry 0 holds: never filled, or filled and invalidated
+ * (its old host address must not be used). An invalid tag once matched
+ * a word at an odd address there. */
+static void test_misaligned_page0(void **state)
+{
+	struct env *e = *state;
+	struct cpu *c = e->c;
+	env_paging(PAGING_32);
+	map(0, 0x200000);
+	env_set(0x20003d, 2, 0x1234);
+	assert_int_equal(rd(e, SEG_DS, 0x3d, 2).value, 0x1234);
+	expect_ok(e, wr(e, SEG_DS, 0x1, 4, 0xa1b2c3d4));
+	assert_int_equal(env_get(0x200001, 4), 0xa1b2c3d4);
+
+	/* Fill entry 0, remap the page, INVLPG: the entry's host address
+	 * is stale. */
+	assert_int_equal(rd(e, SEG_DS, 0x10, 4).value, env_get(0x200010, 4));
+	map(0, 0x300000);
+	tlb_flush_page(c, 0);
+	env_set(0x30003d, 2, 0x5678);
+	assert_int_equal(rd(e, SEG_DS, 0x3d, 2).value, 0x5678);
+	expect_ok(e, wr(e, SEG_DS, 0x5, 4, 0x01020304));
+	assert_int_equal(env_get(0x300005, 4), 0x01020304);
+	assert_int_equal(env_get(0x200005, 4), 0);
+}
+
+/* Without paging there are no access rights (SDM Vol. 3A 4.6): CR4.SMEP,
+ * SMAP and PKE, which MOV to CR4 accepts with CR0.PG = 0, refuse
+ * nothing, at CPL 0 or 3. */
+static void test_no_paging_no_rights(void **state)
+{
+	struct env *e = *state;
+	struct cpu *c = e->c;
+	env_paging(PAGING_OFF);
+	c->cr4 = CR4_SMEP | CR4_SMAP | CR4_PKE;
+	c->pkru = 0xffffffff;
+	env_set(0x3000, 4, 0x90909090);
+	for (int cpl = 0; cpl <= 3; cpl += 3) {
+		c->cpl = cpl;
+		tlb_flush_all(c);
+		assert_int_equal(do_op(e, OP_FETCH, SEG_CS, 0x3000, 4, 0).value,
+				 0x90909090);
+		assert_int_equal(rd(e, SEG_DS, 0x3000, 4).value, 0x90909090);
+		expect_ok(e, wr(e, SEG_DS, 0x3004, 4, 0x1234));
+		expect_ok(e, do_op(e, OP_IMPLICIT_READ, 0, 0x3000, 4, 0));
+	}
+}
+
 /* Every test gets a fresh machine (env_setup()). */
 #define MEM_TEST(f) cmocka_unit_test_setup_teardown(f, env_setup, env_teardown)
 
@@ -772,6 +821,8 @@ int main(void)
 		MEM_TEST(test_code_pages),
 		MEM_TEST(test_mmio),
 		MEM_TEST(test_phys),
+		MEM_TEST(test_misaligned_page0),
+		MEM_TEST(test_no_paging_no_rights),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

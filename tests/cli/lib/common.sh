@@ -6,6 +6,9 @@
 #   build_kernel NAME            tests/cli/lib/NAME.asm -> $dir/NAME.elf
 #   build_elf NAME NASM-ARGS...  lib/elf32.asm with -D overrides
 #   fail MESSAGE                 end the test as failed
+#   run_qemu ARGS...             QEMU as the oracle, if installed (TCG,
+#                                no display, -no-reboot, isa-debug-exit
+#                                at 0xf4): sets $qrc; false without QEMU
 
 set -u
 sim=$1
@@ -66,4 +69,12 @@ build_elf() {
 	shift
 	nasm -f bin "$@" -o "$dir/$name" "$lib/elf32.asm" ||
 		fail "cannot assemble $name"
+}
+
+run_qemu() {
+	command -v qemu-system-x86_64 >/dev/null 2>&1 || return 1
+	timeout 60 qemu-system-x86_64 -accel tcg -display none -no-reboot \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@" \
+		>/dev/null 2>&1
+	qrc=$?
 }
