@@ -45,17 +45,15 @@ static inline bool memf_linear(const struct cpu *c, int seg, uint64_t off,
 }
 
 /* Host pointer for an aligned access of size bytes at la if the TLB has
- * the page for it, else NULL. Misalignment is tested apart from the tag:
- * folded into the compared value, a word at linear 1 (page 0, low bits
- * 1) would match TLB_TAG_INVALID, which is 1, and use a stale or zero
- * addend. */
+ * the page for it, else NULL. A misaligned la keeps low bits in the
+ * compared value, so it never matches (nor does TLB_TAG_INVALID). */
 static inline uint8_t *memf_tlb(struct cpu *c, uint64_t la, unsigned size,
 				bool write)
 {
 	const struct tlb_entry *e =
 		&c->tlb.e[c->cpl == 3][(la >> 12) & (TLB_SIZE - 1)];
 	uint64_t tag = write ? e->wtag : e->rtag;
-	if (((la & ~0xfffull) ^ tag) | (la & (size - 1)))
+	if (tag != (la & (~0xfffull | (size - 1))))
 		return NULL;
 	return (uint8_t *)(uintptr_t)(la + e->addend);
 }

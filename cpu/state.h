@@ -58,7 +58,9 @@ struct lazy_flags {
  * code never get a write tag. */
 #define TLB_BITS 10
 #define TLB_SIZE (1u << TLB_BITS)
-#define TLB_TAG_INVALID 1u
+/* No compared value ever has bits 3-11 set (a page address, plus at most
+ * the low three bits of a misaligned access), so this never matches. */
+#define TLB_TAG_INVALID 0xff8u
 #define TLB_GLOBAL 1u
 
 struct tlb_entry {
