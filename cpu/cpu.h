@@ -114,9 +114,10 @@ uint64_t cpu_tsc_hz(const struct cpu *c);
  * handlers run either way. */
 void cpu_set_block_cache(struct cpu *c, bool enabled);
 
-/* Instructions retired since reset, with each delivered exception
- * counted as one: the clock and the budget advance while a handler
- * faults again and again without retiring anything. */
+/* Instructions retired since reset, with each iteration of a REP string
+ * instruction and each delivered exception counted as one: the clock and
+ * the budget follow the work done, and go on while a handler faults
+ * again and again without retiring anything. */
 uint64_t cpu_icount(const struct cpu *c);
 
 /* State access for loaders, the CLI and scripts. */

@@ -266,10 +266,12 @@ void debug_run_rep_string(struct cpu *c, const struct insn *i, bool step)
 	unsigned as = i->addrsize;
 	bool until_zf = (i->prefixes & PFX_REPNE) != 0;
 	one.prefixes &= (uint8_t)~(PFX_REP | PFX_REPNE);
-	for (unsigned n = 0; n < DEBUG_STRING_BURST; n++) {
+	unsigned burst = insn_repeat_burst(c, DEBUG_STRING_BURST);
+	for (unsigned n = 0; n < burst; n++) {
 		uint64_t cnt = reg_read(c, REG_RCX, as);
 		if (cnt == 0)
 			return;
+		insn_repeat_tick(c, n);
 		one.fn(c, &one);
 		cnt = (cnt - 1) & size_mask(as);
 		reg_write(c, REG_RCX, as, cnt);

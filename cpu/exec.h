@@ -76,6 +76,25 @@ static inline void insn_repeat(struct cpu *c)
 	c->attention |= ATTN_REPEAT;
 }
 
+/* Each iteration of a repeated string instruction after the first in a
+ * call (n > 0) counts as an instruction, and the call itself as one when
+ * it returns: virtual time and the slice's budget follow the work done,
+ * as they would on hardware, where a long REP takes long. */
+static inline void insn_repeat_tick(struct cpu *c, unsigned n)
+{
+	if (n)
+		c->icount++;
+}
+
+/* Iterations for one call: at most burst, and no more than the slice's
+ * budget has left, so that a slice still ends where a timer is due. */
+static inline unsigned insn_repeat_burst(const struct cpu *c, unsigned burst)
+{
+	if (c->icount_limit > c->icount && c->icount_limit - c->icount < burst)
+		return (unsigned)(c->icount_limit - c->icount);
+	return burst;
+}
+
 /* Stack width in bytes for implicit stack accesses: 8 in 64-bit mode,
  * else SS.B selects 4 or 2. */
 unsigned stack_width(const struct cpu *c);

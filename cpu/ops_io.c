@@ -181,9 +181,11 @@ EXEC_INLINE void io_str(struct cpu *c, const struct insn *i, unsigned size,
 	}
 	unsigned as = i->addrsize;
 	uint64_t cnt = reg_read(c, REG_RCX, as);
-	for (unsigned n = 0; n < IO_BURST; n++) {
+	unsigned burst = insn_repeat_burst(c, IO_BURST);
+	for (unsigned n = 0; n < burst; n++) {
 		if (cnt == 0)
 			return;
+		insn_repeat_tick(c, n);
 		io_str_step(c, i, size, in);
 		cnt = (cnt - 1) & size_mask(as);
 		reg_write(c, REG_RCX, as, cnt);

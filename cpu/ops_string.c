@@ -82,9 +82,11 @@ EXEC_INLINE void str_insn(struct cpu *c, const struct insn *i, unsigned size,
 	bool until_zf = (i->prefixes & PFX_REPNE) != 0;
 	unsigned as = i->addrsize;
 	uint64_t cnt = reg_read(c, REG_RCX, as);
-	for (unsigned n = 0; n < STRING_BURST; n++) {
+	unsigned burst = insn_repeat_burst(c, STRING_BURST);
+	for (unsigned n = 0; n < burst; n++) {
 		if (cnt == 0)
 			return;
+		insn_repeat_tick(c, n);
 		str_step(c, i, size, op);
 		cnt = (cnt - 1) & size_mask(as);
 		reg_write(c, REG_RCX, as, cnt);

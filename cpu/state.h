@@ -128,8 +128,7 @@ struct cpu {
 	struct lazy_flags lf;
 	uint32_t attention;
 	int cpl;
-	uint64_t icount;     /* retired instructions and delivered
-				exceptions (cpu/run.c) */
+	uint64_t icount;     /* cpu_icount() */
 	uint64_t icount_limit;
 
 	struct seg seg[SEG_COUNT];

@@ -57,8 +57,9 @@ struct machine_config {
 	uint64_t quantum;        /* -quantum: instructions per slice */
 	const struct cpu_model *model; /* -cpu; NULL: the default model */
 	bool no_kernel;          /* build the machine without a kernel, to
-				    list its devices (-info-devices); it must
-				    not be run */
+				    list its devices (-info-devices) or to
+				    set its CPUs and RAM up by hand before
+				    running it (tests/fuzz/exec_fuzz.c) */
 };
 
 /* How a run ended. */

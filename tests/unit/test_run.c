@@ -118,6 +118,30 @@ static void test_budget_is_exact(void **s)
 	}
 }
 
+/* Each iteration of a REP string instruction counts as an instruction,
+ * and a burst stops where the budget ends: 1000 iterations of REP STOSB
+ * take 1000 of the budget, whatever the cache. */
+static void test_rep_iterations_count(void **s)
+{
+	(void)s;
+	const uint8_t code[] = {
+		0xf3, 0xaa, /* rep stosb */
+		0xf4,
+	};
+	for (int cache = 0; cache <= 1; cache++) {
+		struct cpu *c = flat32(cache, code, sizeof(code));
+		c->gpr[REG_RDI] = 0x40000;
+		c->gpr[REG_RCX] = 1000;
+		assert_int_equal(cpu_run(c, 300), CPU_STOP_BUDGET);
+		assert_int_equal(cpu_icount(c), 300);
+		assert_int_equal(cpu_get_gpr(c, REG_RCX), 700);
+		assert_int_equal(cpu_get_rip(c), ENV_RIP);
+		assert_int_equal(cpu_run(c, 10000), CPU_STOP_HALTED);
+		assert_int_equal(cpu_get_gpr(c, REG_RCX), 0);
+		assert_int_equal(cpu_icount(c), 1001);
+	}
+}
+
 /* A fault leaves no trace: the faulting store's registers and memory
  * are as before, and RIP points at the faulting instruction when the
  * handler runs (here: no IDT, so the CPU shuts down, and the reason
@@ -143,6 +167,7 @@ int main(void)
 		cmocka_unit_test(test_patch_loop_uncached),
 		cmocka_unit_test(test_external_write_drops_block),
 		cmocka_unit_test(test_budget_is_exact),
+		cmocka_unit_test(test_rep_iterations_count),
 		cmocka_unit_test(test_fault_without_idt_shuts_down),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
