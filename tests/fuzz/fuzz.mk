@@ -13,7 +13,8 @@ EXEC_FUZZ_SRC := tests/fuzz/exec_fuzz.c tests/fuzz/fuzz_guest.c \
 EXEC_FUZZ_OBJ := $(EXEC_FUZZ_SRC:%.c=$(BUILD)/obj/%.o)
 EXEC_FUZZ_BIN := $(BUILD)/tests/exec_fuzz
 EXEC_FUZZ_LONG_SEEDS := 2500
-LOAD_FUZZ_SRC := tests/fuzz/load_fuzz.c tests/fuzz/load_oracle.c
+LOAD_FUZZ_SRC := tests/fuzz/load_fuzz.c tests/fuzz/load_oracle.c \
+	tests/fuzz/load_seeds.c
 LOAD_FUZZ_OBJ := $(LOAD_FUZZ_SRC:%.c=$(BUILD)/obj/%.o)
 LOAD_FUZZ_BIN := $(BUILD)/tests/load_fuzz
 LOAD_FUZZ_LONG_CASES := 150000
