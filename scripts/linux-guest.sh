@@ -117,6 +117,8 @@ echo "init: start"
 echo "init: nproc=$($bb nproc)"
 echo "init: cpuinfo=$($bb grep -c '^processor' /proc/cpuinfo)"
 if $bb grep -q vmxsim.shell /proc/cmdline; then
+	# The applets as commands (ls, cat, poweroff) for the user.
+	$bb --install -s /bin
 	echo "init: shell"
 	exec $bb sh
 fi
