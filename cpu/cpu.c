@@ -2,6 +2,7 @@
  * accessors loaders, the CLI and scripts use. */
 #include "cpu/cpu.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "cpu/interrupt.h"
 #include "cpu/mem.h"
 #include "cpu/msr.h"
+#include "cpu/regs.h"
 #include "cpu/state.h"
 
 struct cpu *cpu_create(const struct bus *bus, struct code_cache *cc,
@@ -338,4 +340,30 @@ void cpu_set_rflags(struct cpu *c, uint64_t val)
 const char *cpu_last_reason(const struct cpu *c)
 {
 	return c->shut_down ? c->shutdown_reason : c->fault.reason;
+}
+
+static const char *cpu_mode_name(const struct cpu *c)
+{
+	if (!(c->cr0 & CR0_PE))
+		return "real mode";
+	if (c->rflags & FLAG_VM)
+		return "virtual-8086 mode";
+	if (c->efer & EFER_LMA)
+		return cpu_code_size(c) == 8 ? "64-bit mode"
+					     : "compatibility mode";
+	return cpu_code_size(c) == 4 ? "32-bit protected mode"
+				     : "16-bit protected mode";
+}
+
+void cpu_describe(const struct cpu *c, char *buf, size_t len)
+{
+	static const char *const activity[] = {
+		[CPU_ACTIVE] = "running", [CPU_HLT] = "halted",
+		[CPU_SHUTDOWN] = "shut down",
+		[CPU_WAIT_FOR_SIPI] = "waiting for a SIPI",
+	};
+	snprintf(buf, len, "%04x:%0*llx, %s, CPL %u, %s",
+		 c->seg[SEG_CS].sel, cpu_code_size(c) == 8 ? 16 : 8,
+		 (unsigned long long)c->rip, cpu_mode_name(c), c->cpl,
+		 activity[cpu_activity(c)]);
 }

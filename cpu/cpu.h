@@ -4,6 +4,7 @@
 #define CPU_CPU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cpu/bus.h"
@@ -135,5 +136,10 @@ void cpu_enter_flat_protected_mode(struct cpu *c);
 
 /* The last shutdown or fault reason, for messages. */
 const char *cpu_last_reason(const struct cpu *c);
+
+/* Where the CPU is, in one line for messages: CS:rIP, the mode, CPL
+ * and the activity state, e.g. "0010:ffffffff81000000, 64-bit mode,
+ * CPL 0, halted". */
+void cpu_describe(const struct cpu *c, char *buf, size_t len);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cpu/cpu.h"
 #include "frontend/options.h"
 #include "frontend/terminal.h"
 #include "platform/machine.h"
@@ -28,6 +29,20 @@ static void install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* Where each CPU was when the run was stopped (a hung guest, Ctrl-C). */
+static void print_cpus(struct machine *m)
+{
+	for (unsigned i = 0; i < machine_ncpus(m); i++) {
+		const struct cpu *c = machine_cpu(m, i);
+		const char *why = cpu_last_reason(c);
+		char where[160];
+
+		cpu_describe(c, where, sizeof(where));
+		fprintf(stderr, "vmxsim: CPU %u at %s; last reason: %s\n",
+			i, where, why[0] ? why : "none recorded");
+	}
 }
 
 int main(int argc, char **argv)
@@ -71,6 +86,8 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	if (res.message[0])
 		fprintf(stderr, "vmxsim: %s\n", res.message);
+	if (res.end == MACHINE_END_STOPPED)
+		print_cpus(running);
 	if (o.icount_report)
 		fprintf(stderr, "instructions: %llu\n",
 			(unsigned long long)machine_icount(running));

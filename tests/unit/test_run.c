@@ -142,6 +142,30 @@ static void test_rep_iterations_count(void **s)
 	}
 }
 
+/* cpu_describe() names the mode from CR0.PE, RFLAGS.VM, EFER.LMA and
+ * CS, with CS:rIP, CPL and the activity state. */
+static void test_describe(void **s)
+{
+	(void)s;
+	char buf[160];
+	struct cpu *c = env_cpu(ENV_LONG64);
+	cpu_describe(c, buf, sizeof(buf));
+	assert_non_null(strstr(buf,
+			       ":0000000000010000, 64-bit mode, CPL 0, running"));
+	c = env_cpu(ENV_FLAT32);
+	c->halted = true;
+	cpu_describe(c, buf, sizeof(buf));
+	assert_non_null(strstr(buf,
+			       ":00010000, 32-bit protected mode, CPL 0, halted"));
+	c = env_cpu(ENV_REAL);
+	cpu_describe(c, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "real mode"));
+	c = env_cpu(ENV_FLAT32);
+	c->rflags |= FLAG_VM;
+	cpu_describe(c, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "virtual-8086 mode"));
+}
+
 /* A fault leaves no trace: the faulting store's registers and memory
  * are as before, and RIP points at the faulting instruction when the
  * handler runs (here: no IDT, so the CPU shuts down, and the reason
@@ -168,6 +192,7 @@ int main(void)
 		cmocka_unit_test(test_external_write_drops_block),
 		cmocka_unit_test(test_budget_is_exact),
 		cmocka_unit_test(test_rep_iterations_count),
+		cmocka_unit_test(test_describe),
 		cmocka_unit_test(test_fault_without_idt_shuts_down),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
