@@ -23,9 +23,8 @@ static int boot_linux(struct ram *ram, struct code_cache *cc,
 	size_t isize = 0;
 	int rc;
 
-	if (cfg->initrd && loader_read_file_ram("initrd", cfg->initrd, ram,
-						&initrd, &isize, err,
-						errlen) != 0)
+	if (cfg->initrd && loader_read_file("initrd", cfg->initrd, ram,
+					    &initrd, &isize, err, errlen) != 0)
 		return -1;
 	rc = linuxboot_load(ram, cc, &lc, kernel, ksize, initrd, isize,
 			    &boot->linuxboot, err, errlen);
@@ -52,7 +51,7 @@ int boot_load(struct ram *ram, struct code_cache *cc,
 	int rc = -1;
 
 	memset(boot, 0, sizeof(*boot));
-	if (loader_read_file("kernel", cfg->kernel, &data, &size, err,
+	if (loader_read_file("kernel", cfg->kernel, NULL, &data, &size, err,
 			     errlen) != 0)
 		return -1;
 	/* The firmware first: a kernel that asks to be loaded over it

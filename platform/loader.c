@@ -25,8 +25,7 @@ const char *loader_fmt_size(uint64_t bytes, char *buf, size_t len)
 	return buf;
 }
 
-/* Reads path whole; ram, when not NULL, bounds the size. */
-static int read_file(const char *what, const char *path,
+int loader_read_file(const char *what, const char *path,
 		     const struct ram *ram, uint8_t **data, size_t *size,
 		     char *err, size_t errlen)
 {
@@ -108,19 +107,6 @@ static int read_file(const char *what, const char *path,
 	*data = buf;
 	*size = got;
 	return 0;
-}
-
-int loader_read_file(const char *what, const char *path, uint8_t **data,
-		     size_t *size, char *err, size_t errlen)
-{
-	return read_file(what, path, NULL, data, size, err, errlen);
-}
-
-int loader_read_file_ram(const char *what, const char *path,
-			 const struct ram *ram, uint8_t **data, size_t *size,
-			 char *err, size_t errlen)
-{
-	return read_file(what, path, ram, data, size, err, errlen);
 }
 
 uint8_t *loader_ram(struct loader *l, uint64_t pa, uint64_t len,

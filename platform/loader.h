@@ -24,18 +24,14 @@ struct loader {
 };
 
 /* Reads a whole regular file into a malloc'd buffer. what ("kernel",
- * "module", "initrd") starts the message. Returns 0, or -1 with a
- * one-line message in err. */
-int loader_read_file(const char *what, const char *path, uint8_t **data,
-		     size_t *size, char *err, size_t errlen);
-
-/* The same for a file that must fit in RAM below 4 GiB (an initrd, a
- * multiboot module): a larger one is refused before anything is read,
- * with a message that says whether a larger -m would help, so that a
- * huge file costs neither time nor host memory. */
-int loader_read_file_ram(const char *what, const char *path,
-			 const struct ram *ram, uint8_t **data, size_t *size,
-			 char *err, size_t errlen);
+ * "module", "initrd") starts the message. With ram, the file must fit in
+ * RAM below 4 GiB (an initrd, a multiboot module): a larger one is
+ * refused before anything is read, with a message that says whether a
+ * larger -m would help, so that a huge file costs neither time nor host
+ * memory. Returns 0, or -1 with a one-line message in err. */
+int loader_read_file(const char *what, const char *path,
+		     const struct ram *ram, uint8_t **data, size_t *size,
+		     char *err, size_t errlen);
 
 /* Host pointer for [pa, pa + len) in RAM; otherwise NULL and a message
  * that says whether a larger -m would help. */

@@ -361,9 +361,8 @@ static int load_modules(struct mb_loader *l, struct mb_module *mods,
 		}
 		memcpy(path, mods[i].spec, len);
 		path[len] = '\0';
-		if (loader_read_file_ram("module", path, l->ld.ram,
-					 &mods[i].data, &mods[i].size, l->err,
-					 l->errlen) != 0)
+		if (loader_read_file("module", path, l->ld.ram, &mods[i].data,
+				     &mods[i].size, l->err, l->errlen) != 0)
 			return -1;
 		mods[i].start = mb_next_free(*cursor, mods[i].size);
 		/* Module addresses are 32-bit (spec 3.3). */

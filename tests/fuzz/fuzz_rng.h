@@ -1,5 +1,5 @@
-/* The execution fuzzer's pseudo-random numbers: xorshift64*, seeded
- * through splitmix64 so that neighbouring seeds give unrelated streams.
+/* The fuzzers' pseudo-random numbers: xorshift64*, seeded through
+ * splitmix64 so that neighbouring seeds give unrelated streams.
  * Deterministic on every host. */
 #ifndef TESTS_FUZZ_FUZZ_RNG_H
 #define TESTS_FUZZ_FUZZ_RNG_H
@@ -42,6 +42,18 @@ static inline uint32_t rng_below(struct rng *r, uint32_t n)
 static inline bool rng_one_in(struct rng *r, uint32_t n)
 {
 	return rng_below(r, n) == 0;
+}
+
+/* Uniform enough in [0, n) for any 64-bit n (0 for n = 0). */
+static inline uint64_t rng_below64(struct rng *r, uint64_t n)
+{
+	return n ? rng_next(r) % n : 0;
+}
+
+/* True with the given percentage. */
+static inline bool rng_chance(struct rng *r, unsigned percent)
+{
+	return rng_below(r, 100) < percent;
 }
 
 #endif

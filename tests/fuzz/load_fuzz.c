@@ -98,7 +98,7 @@ static void read_roms(void)
 			uint8_t *data;
 			size_t size;
 
-			if (loader_read_file("kernel", g.gl_pathv[i], &data,
+			if (loader_read_file("kernel", g.gl_pathv[i], NULL, &data,
 					     &size, err, sizeof(err)) != 0)
 				continue;
 			if (size > ROM_MAX) {
@@ -255,26 +255,26 @@ static uint64_t edge_value(struct rng *r, unsigned width, uint64_t cur,
 	};
 	uint64_t v;
 
-	switch (rng_below(r, 8)) {
+	switch (rng_below64(r, 8)) {
 	case 0:
 	case 1:
-		v = fixed[rng_below(r, sizeof(fixed) / sizeof(fixed[0]))];
+		v = fixed[rng_below64(r, sizeof(fixed) / sizeof(fixed[0]))];
 		break;
 	case 2:
-		v = fsize + rng_below(r, 5) - 2;
+		v = fsize + rng_below64(r, 5) - 2;
 		break;
 	case 3:
-		v = rsize + (rng_chance(r, 50) ? rng_below(r, 3) - 1 :
-			     rng_below(r, 3) * 0x1000 - 0x1000);
+		v = rsize + (rng_chance(r, 50) ? rng_below64(r, 3) - 1 :
+			     rng_below64(r, 3) * 0x1000 - 0x1000);
 		break;
 	case 4:
-		v = cur + rng_below(r, 9) - 4;
+		v = cur + rng_below64(r, 9) - 4;
 		break;
 	case 5:
-		v = cur ^ (1ull << rng_below(r, 8 * width));
+		v = cur ^ (1ull << rng_below64(r, 8 * width));
 		break;
 	case 6:
-		v = rng_chance(r, 50) ? cur * 2 : cur + rng_below(r, 3) *
+		v = rng_chance(r, 50) ? cur * 2 : cur + rng_below64(r, 3) *
 			0x1000 - 0x1000;
 		break;
 	default:
@@ -312,8 +312,8 @@ static void grow_phdrs(struct rng *r, struct buf *b, uint64_t rsize,
 	phent = is64 ? 56 : 32;
 	if (phoff > b->n || phent > b->n - phoff)
 		return;
-	count = rng_chance(r, 50) ? (unsigned)rng_below(r, 300) + 2 :
-		(unsigned)rng_below(r, 0xffff) + 1;
+	count = rng_chance(r, 50) ? (unsigned)rng_below64(r, 300) + 2 :
+		(unsigned)rng_below64(r, 0xffff) + 1;
 	table = (size_t)count * phent;
 	if (b->n + table > KERNEL_MAX)
 		return;
@@ -344,7 +344,7 @@ static void mutate(struct rng *r, struct buf *b, uint64_t rsize, char *desc,
 		   size_t dlen)
 {
 	struct fields fs;
-	unsigned kind = (unsigned)rng_below(r, 100);
+	unsigned kind = (unsigned)rng_below64(r, 100);
 
 	desc[0] = '\0';
 	if (b->n == 0)
@@ -352,7 +352,7 @@ static void mutate(struct rng *r, struct buf *b, uint64_t rsize, char *desc,
 	if (kind < 45) {
 		collect_fields(b, &fs);
 		if (fs.n) {
-			const struct field *f = &fs.f[rng_below(r, fs.n)];
+			const struct field *f = &fs.f[rng_below64(r, fs.n)];
 			uint64_t cur = get_le(b->p + f->off, f->width);
 			uint64_t v = edge_value(r, f->width, cur, b->n, rsize);
 
@@ -370,8 +370,8 @@ static void mutate(struct rng *r, struct buf *b, uint64_t rsize, char *desc,
 	if (kind < 60) {
 		/* A bit flip, mostly in the headers. */
 		size_t span = b->n < 0x300 || rng_chance(r, 20) ? b->n : 0x300;
-		size_t off = (size_t)rng_below(r, span);
-		unsigned bit = (unsigned)rng_below(r, 8);
+		size_t off = (size_t)rng_below64(r, span);
+		unsigned bit = (unsigned)rng_below64(r, 8);
 
 		b->p[off] ^= (uint8_t)(1u << bit);
 		snprintf(desc, dlen, "flip bit %u of byte 0x%zx", bit, off);
@@ -385,16 +385,16 @@ static void mutate(struct rng *r, struct buf *b, uint64_t rsize, char *desc,
 			0x3ff, 0x400, 0x401, 0x5ff, 0x600, 0x601,
 		};
 		size_t n = rng_chance(r, 50) ?
-			cuts[rng_below(r, sizeof(cuts) / sizeof(cuts[0]))] :
-			(size_t)rng_below(r, b->n + 1);
+			cuts[rng_below64(r, sizeof(cuts) / sizeof(cuts[0]))] :
+			(size_t)rng_below64(r, b->n + 1);
 
 		if (n < b->n)
 			b->n = n;
 		snprintf(desc, dlen, "truncate to 0x%zx bytes", b->n);
 	} else if (kind < 78) {
 		/* Grow: zeros or random bytes after the end. */
-		size_t add = rng_chance(r, 70) ? (size_t)rng_below(r, 0x2000) :
-			(size_t)rng_below(r, 0x100000);
+		size_t add = rng_chance(r, 70) ? (size_t)rng_below64(r, 0x2000) :
+			(size_t)rng_below64(r, 0x100000);
 		size_t old = b->n;
 		bool noise = rng_chance(r, 50);
 
@@ -408,7 +408,7 @@ static void mutate(struct rng *r, struct buf *b, uint64_t rsize, char *desc,
 		/* A second multiboot header, maybe valid, elsewhere. */
 		size_t limit =
 			b->n < MULTIBOOT_SEARCH ? b->n : MULTIBOOT_SEARCH;
-		size_t off = (size_t)rng_below(r, limit / 4 + 1) * 4;
+		size_t off = (size_t)rng_below64(r, limit / 4 + 1) * 4;
 
 		if (off + 32 <= b->n) {
 			put_mb_header(b->p + off, (uint32_t)rng_next(r) &
@@ -426,8 +426,8 @@ static void mutate(struct rng *r, struct buf *b, uint64_t rsize, char *desc,
 	} else {
 		/* A run of random bytes in the headers. */
 		size_t span = b->n < 0x300 ? b->n : 0x300;
-		size_t off = (size_t)rng_below(r, span);
-		size_t len = 1 + (size_t)rng_below(r, 16);
+		size_t off = (size_t)rng_below64(r, span);
+		size_t len = 1 + (size_t)rng_below64(r, 16);
 
 		for (size_t i = off; i < off + len && i < b->n; i++)
 			b->p[i] = (uint8_t)rng_next(r);
@@ -452,7 +452,7 @@ static uint64_t pick_ram(struct rng *r)
 	 * than the firmware needs (which -m does not allow). */
 	if (rng_chance(r, 1))
 		return rng_chance(r, 30) ? RAM_SPLIT + 64 * MIB : 512 * 1024;
-	return ram_sizes[rng_below(r,
+	return ram_sizes[rng_below64(r,
 				   sizeof(ram_sizes) / sizeof(ram_sizes[0]))];
 }
 
@@ -462,20 +462,20 @@ static size_t pick_initrd_size(struct rng *r, uint64_t rsize)
 					65536, 0x200001 };
 	size_t n;
 
-	switch (rng_below(r, 10)) {
+	switch (rng_below64(r, 10)) {
 	case 0:
-		n = (size_t)rsize + (size_t)rng_below(r, 3) * 4096 - 4096;
+		n = (size_t)rsize + (size_t)rng_below64(r, 3) * 4096 - 4096;
 		break;
 	case 1:
-		n = (size_t)rsize / 2 + (size_t)rng_below(r, 8192);
+		n = (size_t)rsize / 2 + (size_t)rng_below64(r, 8192);
 		break;
 	case 2:
 	case 3:
 	case 4:
-		n = (size_t)rng_below(r, 4 * MIB);
+		n = (size_t)rng_below64(r, 4 * MIB);
 		break;
 	default:
-		n = small[rng_below(r, sizeof(small) / sizeof(small[0]))];
+		n = small[rng_below64(r, sizeof(small) / sizeof(small[0]))];
 		break;
 	}
 	return n > INITRD_POOL ? INITRD_POOL : n;
@@ -492,20 +492,20 @@ static const char *pick_cmdline(struct rng *r)
 	if (rng_chance(r, 20))
 		return NULL;
 	if (rng_chance(r, 60))
-		return fixed[rng_below(r, sizeof(fixed) / sizeof(fixed[0]))];
-	switch (rng_below(r, 4)) {
+		return fixed[rng_below64(r, sizeof(fixed) / sizeof(fixed[0]))];
+	switch (rng_below64(r, 4)) {
 	case 0:
-		n = (size_t)rng_below(r, 300);
+		n = (size_t)rng_below64(r, 300);
 		break;
 	case 1:
-		n = 2047 + (size_t)rng_below(r, 3) - 1;
+		n = 2047 + (size_t)rng_below64(r, 3) - 1;
 		break;
 	case 2:
 		n = (size_t)(LINUXBOOT_CMDLINE_END - LINUXBOOT_CMDLINE) +
-		    (size_t)rng_below(r, 5) - 3;
+		    (size_t)rng_below64(r, 5) - 3;
 		break;
 	default:
-		n = (size_t)rng_below(r, sizeof(cmdline_buf) - 1);
+		n = (size_t)rng_below64(r, sizeof(cmdline_buf) - 1);
 		break;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -532,7 +532,7 @@ static const char *pick_modules(struct rng *r)
 
 	if (rng_chance(r, 60))
 		return NULL;
-	switch (rng_below(r, 8)) {
+	switch (rng_below64(r, 8)) {
 	case 0:
 		return "";
 	case 1:
@@ -546,16 +546,16 @@ static const char *pick_modules(struct rng *r)
 		return module_list;
 	case 4:
 		/* A name longer than any path buffer. */
-		n = (unsigned)rng_below(r, sizeof(module_list) - 16);
+		n = (unsigned)rng_below64(r, sizeof(module_list) - 16);
 		memset(module_list, 'x', n);
 		module_list[n] = '\0';
 		return module_list;
 	default:
 		break;
 	}
-	n = 1 + (unsigned)rng_below(r, 4);
+	n = 1 + (unsigned)rng_below64(r, 4);
 	for (unsigned i = 0; i < n && pos < sizeof(module_list) - 512; i++) {
-		unsigned m = (unsigned)rng_below(r, sizeof(module_files) /
+		unsigned m = (unsigned)rng_below64(r, sizeof(module_files) /
 						  sizeof(module_files[0]));
 
 		pos += (size_t)snprintf(module_list + pos,
@@ -702,11 +702,13 @@ struct mutant {
 static void make_mutant(const struct options *o, unsigned long n,
 			struct mutant *m, struct buf *k)
 {
-	struct rng r = { o->seed * 0x2545f4914f6cdd1dull + n };
+	struct rng r;
+
+	rng_seed(&r, o->seed * 0x2545f4914f6cdd1dull + n);
 
 	memset(m, 0, sizeof(*m));
 	m->k = k;
-	m->kind = (enum seed_kind)rng_below(&r, SEED_KINDS);
+	m->kind = (enum seed_kind)rng_below64(&r, SEED_KINDS);
 	m->rsize = pick_ram(&r);
 	m->kernel = "kernel";
 	switch (m->kind) {
@@ -731,7 +733,7 @@ static void make_mutant(const struct options *o, unsigned long n,
 		if (nroms == 0) {
 			seed_elf(k, false, true, 0x100000, 0x100000);
 		} else {
-			const struct buf *rom = &roms[rng_below(&r, nroms)];
+			const struct buf *rom = &roms[rng_below64(&r, nroms)];
 
 			buf_resize(k, 0);
 			buf_resize(k, rom->n);
@@ -743,7 +745,7 @@ static void make_mutant(const struct options *o, unsigned long n,
 		m->kind == SEED_BZIMAGE || m->kind == SEED_VMLINUX ||
 		(m->kind == SEED_ROM && linuxboot_is_bzimage(k->p, k->n));
 	m->nmut = rng_chance(&r, 5) ? 0 :
-		  1 + (unsigned)rng_below(&r, MAX_MUTATIONS);
+		  1 + (unsigned)rng_below64(&r, MAX_MUTATIONS);
 	for (unsigned i = 0; i < m->nmut; i++)
 		mutate(&r, k, m->rsize, m->descs[i], sizeof(m->descs[i]));
 	m->append = pick_cmdline(&r);

@@ -151,11 +151,11 @@ static const struct {
 
 void seed_bzimage(struct buf *b, struct rng *r)
 {
-	unsigned v = (unsigned)rng_below(r, sizeof(bz_versions) /
+	unsigned v = (unsigned)rng_below64(r, sizeof(bz_versions) /
 					  sizeof(bz_versions[0]));
-	unsigned setup_sects = (unsigned)rng_below(r, 5);  /* 0 means 4 */
+	unsigned setup_sects = (unsigned)rng_below64(r, 5);  /* 0 means 4 */
 	size_t setup = ((setup_sects ? setup_sects : 4) + 1) * 512;
-	size_t pm = 0x1000 * (1 + rng_below(r, 4));
+	size_t pm = 0x1000 * (1 + rng_below64(r, 4));
 	uint64_t pref = rng_chance(r, 50) ? 0x1000000 : 0x200000;
 	uint8_t *k;
 

@@ -1,7 +1,7 @@
-/* Building blocks of tests/fuzz/load_fuzz.c: its random numbers, byte
- * buffers, and the valid kernels it starts from (a multiboot ELF32 or
- * ELF64, a multiboot raw image with address fields, a bzImage of each
- * boot protocol version the loader supports). */
+/* Building blocks of tests/fuzz/load_fuzz.c: byte buffers, and the
+ * valid kernels it starts from (a multiboot ELF32 or ELF64, a multiboot
+ * raw image with address fields, a bzImage of each boot protocol version
+ * the loader supports). */
 #ifndef TESTS_FUZZ_LOAD_SEEDS_H
 #define TESTS_FUZZ_LOAD_SEEDS_H
 
@@ -10,30 +10,7 @@
 #include <stdint.h>
 
 #include "platform/multiboot.h"
-
-/* splitmix64, one stream per case. */
-struct rng {
-	uint64_t s;
-};
-
-static inline uint64_t rng_next(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static inline uint64_t rng_below(struct rng *r, uint64_t n)
-{
-	return n ? rng_next(r) % n : 0;
-}
-
-static inline bool rng_chance(struct rng *r, unsigned percent)
-{
-	return rng_below(r, 100) < percent;
-}
+#include "tests/fuzz/fuzz_rng.h"
 
 struct buf {
 	uint8_t *p;
