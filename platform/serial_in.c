@@ -31,17 +31,13 @@ struct serial_in {
 static bool input_waiting(int fd, int wait_ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int n = poll(&p, 1, wait_ms);
 
-	for (;;) {
-		int n = poll(&p, 1, wait_ms);
-		if (n >= 0)
-			return n > 0;
-		if (errno != EINTR)
-			return true;  /* let read() report the error */
-		/* A signal (SIGINT) ends the wait; the machine looks at
-		 * its stop request next. */
-		return false;
-	}
+	if (n >= 0)
+		return n > 0;
+	/* A signal (SIGINT) ends the wait, and the machine looks at its
+	 * stop request next; any other error is read()'s to report. */
+	return errno != EINTR;
 }
 
 /* Reads what is there into an empty buffer, without blocking: fd's
